@@ -1,0 +1,72 @@
+// The signed internal context: how a subgraph knows a request came through the gateway and on
+// whose behalf. The gateway signs { principal, request id, query hash } with a short expiry;
+// subgraphs refuse anything without a valid signature (HTTP 401), `_service` and `_entities`
+// included. The audience names one subgraph, so a context captured for one cannot be replayed
+// against another, and the query hash binds it to the operation it was issued for.
+import { createHash } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import { principalSchema, type Principal } from './principal.js';
+
+export const INTERNAL_CONTEXT_HEADER = 'x-omni-context';
+const ISSUER = 'omni-gateway';
+const ALGORITHM = 'HS256';
+
+export interface InternalContext {
+  principal: Principal | null;
+  requestId: string;
+}
+
+export function hashQuery(query: string): string {
+  return createHash('sha256').update(query).digest('base64url');
+}
+
+function key(secret: string): Uint8Array {
+  return new TextEncoder().encode(secret);
+}
+
+export async function signInternalContext(
+  context: InternalContext,
+  options: { secret: string; subgraph: string; query: string; ttlSeconds: number },
+): Promise<string> {
+  return new SignJWT({ principal: context.principal, rid: context.requestId, qh: hashQuery(options.query) })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'omni-internal+jwt' })
+    .setIssuer(ISSUER)
+    .setAudience(`omni-subgraph:${options.subgraph}`)
+    .setIssuedAt()
+    .setExpirationTime(`${options.ttlSeconds}s`)
+    .sign(key(options.secret));
+}
+
+export class InvalidInternalContextError extends Error {
+  constructor(reason: string) {
+    super(`invalid internal context: ${reason}`);
+    this.name = 'InvalidInternalContextError';
+  }
+}
+
+/** Verifies a context for this subgraph and this query; throws InvalidInternalContextError. */
+export async function verifyInternalContext(
+  token: string | undefined,
+  options: { secret: string; subgraph: string; query: string | undefined },
+): Promise<InternalContext> {
+  if (!token) throw new InvalidInternalContextError('missing');
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, key(options.secret), {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      audience: `omni-subgraph:${options.subgraph}`,
+      typ: 'omni-internal+jwt',
+      requiredClaims: ['exp', 'iat'],
+    }));
+  } catch {
+    throw new InvalidInternalContextError('bad signature or expired');
+  }
+  if (typeof options.query !== 'string' || payload['qh'] !== hashQuery(options.query)) {
+    throw new InvalidInternalContextError('issued for another operation');
+  }
+  const principal = payload['principal'] === null ? null : principalSchema.safeParse(payload['principal']);
+  if (principal !== null && !principal.success) throw new InvalidInternalContextError('bad principal');
+  const requestId = typeof payload['rid'] === 'string' ? payload['rid'] : 'unknown';
+  return { principal: principal === null ? null : principal.data, requestId };
+}
