@@ -1,0 +1,52 @@
+// graphql-shield rule helpers shared by every subgraph. Each subgraph's permissions.ts maps
+// every field to one of these; anything unmapped is denied (fallbackRule: deny).
+import { allow, and, deny, rule, shield, type IRules } from 'graphql-shield';
+import { AppError } from '../errors/errors.js';
+import { roleAtLeast, type Role } from '../identity/principal.js';
+import type { RequestContext } from '../context/context.js';
+
+export { allow, deny, and, or, not, chain } from 'graphql-shield';
+
+/** The caller presented a valid access token. */
+export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, ctx: RequestContext) =>
+  ctx.principal ? true : new AppError('UNAUTHENTICATED'),
+);
+
+/** Anyone, signed in or not (sign-up, log-in). Rate limits still apply at the gateway. */
+export const isPublic = allow;
+
+/** The caller's role in the token's company is at least `minimum`. */
+export function hasRole(minimum: Role) {
+  return rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
+    if (!ctx.principal) return new AppError('UNAUTHENTICATED');
+    return roleAtLeast(ctx.principal.role, minimum) ? true : new AppError('FORBIDDEN');
+  });
+}
+
+/**
+ * Federation plumbing (`_service`, `_entities`). Safe to allow: the HTTP layer has already
+ * refused every request without a valid gateway signature, entity types carry their own field
+ * rules, and row-level security scopes every entity read.
+ */
+export const fromGateway = allow;
+
+/** Any shield rule, logic rules (and/or/...) included. */
+export type ShieldRule = Parameters<typeof and>[number];
+
+/** Rule map: type name -> field name -> rule (or one rule for the whole type). */
+export type RuleTree = Record<string, Record<string, ShieldRule> | ShieldRule>;
+
+/** Wraps a rule tree with the platform defaults: deny anything unlisted, let typed errors through. */
+export function createPermissions(rules: RuleTree) {
+  const query = rules['Query'];
+  const tree: RuleTree = {
+    ...rules,
+    Query: { ...(typeof query === 'object' ? (query as Record<string, ShieldRule>) : {}), _service: fromGateway, _entities: fromGateway },
+    _Service: { sdl: fromGateway },
+  };
+  return shield(tree as IRules, {
+    fallbackRule: deny,
+    allowExternalErrors: true,
+    fallbackError: () => new AppError('FORBIDDEN'),
+  });
+}

@@ -1,0 +1,56 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidInternalContextError,
+  signInternalContext,
+  verifyInternalContext,
+} from '../src/identity/internal-context.js';
+import type { Principal } from '../src/identity/principal.js';
+
+const secret = 'a-test-secret-that-is-long-enough-0123456789';
+const principal: Principal = {
+  kind: 'user',
+  userId: '0b6f2a4e-3c1d-4e5f-8a9b-0c1d2e3f4a5b',
+  companyId: '1c7f3b5f-4d2e-4f6a-9bac-1d2e3f4a5b6c',
+  role: 'ADMIN',
+};
+const query = '{ me { id } }';
+
+describe('internal context', () => {
+  it('round-trips the principal and request id for the subgraph and query it was signed for', async () => {
+    const token = await signInternalContext({ principal, requestId: 'req-1' }, { secret, subgraph: 'auth', query, ttlSeconds: 30 });
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', query })).resolves.toEqual({ principal, requestId: 'req-1' });
+  });
+
+  it('carries anonymous callers as a null principal', async () => {
+    const token = await signInternalContext({ principal: null, requestId: 'r' }, { secret, subgraph: 'auth', query, ttlSeconds: 30 });
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', query })).resolves.toEqual({ principal: null, requestId: 'r' });
+  });
+
+  it.each([
+    ['missing', () => Promise.resolve(undefined), {}],
+    ['another subgraph', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'crm', query, ttlSeconds: 30 }), {}],
+    ['another query', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'auth', query: '{ x }', ttlSeconds: 30 }), {}],
+    ['another secret', () => signInternalContext({ principal, requestId: 'r' }, { secret: `${secret}x`, subgraph: 'auth', query, ttlSeconds: 30 }), {}],
+  ])('rejects a context that is %s', async (_name, make) => {
+    const token = await make();
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', query })).rejects.toBeInstanceOf(InvalidInternalContextError);
+  });
+
+  it('rejects an expired context', async () => {
+    const token = await new SignJWT({ principal, rid: 'r', qh: 'x' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'omni-internal+jwt' })
+      .setIssuer('omni-gateway')
+      .setAudience('omni-subgraph:auth')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(secret));
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', query })).rejects.toBeInstanceOf(InvalidInternalContextError);
+  });
+
+  it('rejects an unsigned (alg none) context', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'omni-internal+jwt' })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ principal, iss: 'omni-gateway', aud: 'omni-subgraph:auth', exp: 9e9, iat: 1 })).toString('base64url');
+    await expect(verifyInternalContext(`${header}.${body}.`, { secret, subgraph: 'auth', query })).rejects.toBeInstanceOf(InvalidInternalContextError);
+  });
+});
