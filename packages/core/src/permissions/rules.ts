@@ -1,6 +1,6 @@
 // graphql-shield rule helpers shared by every subgraph. Each subgraph's permissions.ts maps
 // every field to one of these; anything unmapped is denied (fallbackRule: deny).
-import { allow, and, deny, rule, shield, type IRules } from 'graphql-shield';
+import { allow, deny, rule, shield, type IRules, type and } from 'graphql-shield';
 import { AppError } from '../errors/errors.js';
 import { roleAtLeast, type Role } from '../identity/principal.js';
 import type { RequestContext } from '../context/context.js';
