@@ -30,7 +30,7 @@ async function main() {
   const config = loadConfig(env);
 
   await setupDatabase(config);
-  await migrateDatabase(config);
+  await migrateDatabase(config, { log: (line) => process.stdout.write(`database: ${line}\n`) });
 
   const processes: StartedProcess[] = [];
   const stopAll = async () => {

@@ -14,3 +14,5 @@ export * from './http/operations.js';
 export * from './http/subgraph-server.js';
 export * from './db/index.js';
 export * from './schema/load.js';
+// The identity Role and Prisma's Role enum are the same four strings; the identity one is canonical.
+export type { Role } from './identity/principal.js';

@@ -9,15 +9,17 @@ const csv = z
   .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-
+const databaseSchema = z.object({
   DATABASE_URL: z.url().default('postgresql://omni_app:omni_app@127.0.0.1:5432/omni'),
   DATABASE_OWNER_URL: z.url().default('postgresql://omni_owner:omni_owner@127.0.0.1:5432/omni'),
   DATABASE_ADMIN_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/postgres'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+});
+
+const schema = databaseSchema.extend({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
 
   /** Shared secret the gateway signs internal contexts with (HS256, at least 32 characters). */
@@ -101,25 +103,38 @@ function subgraphUrlOverrides(source: NodeJS.ProcessEnv): Record<string, string>
   return urls;
 }
 
-/** Parses the environment; throws ConfigError naming every bad variable. */
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(source);
+function parse<T extends z.ZodType>(zodSchema: T, source: NodeJS.ProcessEnv): z.infer<T> {
+  const parsed = zodSchema.safeParse(source);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
-  const env = parsed.data;
+  return parsed.data;
+}
+
+function databaseConfig(env: z.infer<typeof databaseSchema>): Config['database'] {
+  return {
+    url: env.DATABASE_URL,
+    ownerUrl: env.DATABASE_OWNER_URL,
+    adminUrl: env.DATABASE_ADMIN_URL,
+    poolSize: env.DATABASE_POOL_SIZE,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  };
+}
+
+/** Only the database settings: for the database tools, which need no service secrets. */
+export function loadDatabaseConfig(source: NodeJS.ProcessEnv = process.env): Pick<Config, 'database'> {
+  return { database: databaseConfig(parse(databaseSchema, source)) };
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const env = parse(schema, source);
   const isProduction = env.NODE_ENV === 'production';
   return {
     env: env.NODE_ENV,
     isProduction,
     logLevel: env.LOG_LEVEL,
-    database: {
-      url: env.DATABASE_URL,
-      ownerUrl: env.DATABASE_OWNER_URL,
-      adminUrl: env.DATABASE_ADMIN_URL,
-      poolSize: env.DATABASE_POOL_SIZE,
-      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
-    },
+    database: databaseConfig(env),
     redis: { url: env.REDIS_URL },
     internalContext: {
       secret: env.INTERNAL_CONTEXT_SECRET,
