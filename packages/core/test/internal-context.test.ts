@@ -14,43 +14,44 @@ const principal: Principal = {
   companyId: '1c7f3b5f-4d2e-4f6a-9bac-1d2e3f4a5b6c',
   role: 'ADMIN',
 };
-const query = '{ me { id } }';
+const operation = { query: 'query($id: ID!) { user(id: $id) { id } }', variables: { id: '1' } };
 
 describe('internal context', () => {
   it('round-trips the principal and request id for the subgraph and query it was signed for', async () => {
-    const token = await signInternalContext({ principal, requestId: 'req-1' }, { secret, subgraph: 'auth', query, ttlSeconds: 30 });
-    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', query })).resolves.toEqual({ principal, requestId: 'req-1' });
+    const token = await signInternalContext({ principal, requestId: 'req-1' }, { secret, subgraph: 'auth', operation, ttlSeconds: 30 });
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).resolves.toEqual({ principal, requestId: 'req-1' });
   });
 
   it('carries anonymous callers as a null principal', async () => {
-    const token = await signInternalContext({ principal: null, requestId: 'r' }, { secret, subgraph: 'auth', query, ttlSeconds: 30 });
-    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', query })).resolves.toEqual({ principal: null, requestId: 'r' });
+    const token = await signInternalContext({ principal: null, requestId: 'r' }, { secret, subgraph: 'auth', operation, ttlSeconds: 30 });
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).resolves.toEqual({ principal: null, requestId: 'r' });
   });
 
-  it.each([
+  it.each<[string, () => Promise<string | undefined>, object]>([
     ['missing', () => Promise.resolve(undefined), {}],
-    ['another subgraph', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'crm', query, ttlSeconds: 30 }), {}],
-    ['another query', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'auth', query: '{ x }', ttlSeconds: 30 }), {}],
-    ['another secret', () => signInternalContext({ principal, requestId: 'r' }, { secret: `${secret}x`, subgraph: 'auth', query, ttlSeconds: 30 }), {}],
+    ['another subgraph', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'crm', operation, ttlSeconds: 30 }), {}],
+    ['another query', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'auth', operation: { ...operation, query: '{ x }' }, ttlSeconds: 30 }), {}],
+    ['other variables', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'auth', operation: { ...operation, variables: { id: '2' } }, ttlSeconds: 30 }), {}],
+    ['another secret', () => signInternalContext({ principal, requestId: 'r' }, { secret: `${secret}x`, subgraph: 'auth', operation, ttlSeconds: 30 }), {}],
   ])('rejects a context that is %s', async (_name, make) => {
     const token = await make();
-    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', query })).rejects.toBeInstanceOf(InvalidInternalContextError);
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).rejects.toBeInstanceOf(InvalidInternalContextError);
   });
 
   it('rejects an expired context', async () => {
-    const token = await new SignJWT({ principal, rid: 'r', qh: 'x' })
+    const token = await new SignJWT({ principal, rid: 'r', oh: 'x' })
       .setProtectedHeader({ alg: 'HS256', typ: 'omni-internal+jwt' })
       .setIssuer('omni-gateway')
       .setAudience('omni-subgraph:auth')
       .setIssuedAt(Math.floor(Date.now() / 1000) - 120)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
       .sign(new TextEncoder().encode(secret));
-    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', query })).rejects.toBeInstanceOf(InvalidInternalContextError);
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).rejects.toBeInstanceOf(InvalidInternalContextError);
   });
 
   it('rejects an unsigned (alg none) context', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'omni-internal+jwt' })).toString('base64url');
     const body = Buffer.from(JSON.stringify({ principal, iss: 'omni-gateway', aud: 'omni-subgraph:auth', exp: 9e9, iat: 1 })).toString('base64url');
-    await expect(verifyInternalContext(`${header}.${body}.`, { secret, subgraph: 'auth', query })).rejects.toBeInstanceOf(InvalidInternalContextError);
+    await expect(verifyInternalContext(`${header}.${body}.`, { secret, subgraph: 'auth', operation })).rejects.toBeInstanceOf(InvalidInternalContextError);
   });
 });

@@ -84,6 +84,8 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     introspection: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
+    // stopOnSignals() is the one shutdown path; Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskError(formatted, logger, error),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
@@ -144,14 +146,21 @@ export async function createSubgraphServer<TContext extends RequestContext>(
 function requireGatewaySignature(subgraph: string, secret: string) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers[INTERNAL_CONTEXT_HEADER];
-    const body = req.body as { query?: unknown } | undefined;
-    const query = typeof body?.query === 'string' ? body.query : undefined;
+    const body = req.body as { query?: unknown; variables?: unknown } | undefined;
+    const operation =
+      typeof body?.query === 'string'
+        ? { query: body.query, variables: isRecord(body.variables) ? body.variables : undefined }
+        : undefined;
     try {
-      req.internalContext = await verifyInternalContext(typeof header === 'string' ? header : undefined, { secret, subgraph, query });
+      req.internalContext = await verifyInternalContext(typeof header === 'string' ? header : undefined, { secret, subgraph, operation });
       next();
     } catch (error) {
       if (!(error instanceof InvalidInternalContextError)) throw error;
       res.status(401).json({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
     }
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,7 +2,8 @@
 // whose behalf. The gateway signs { principal, request id, query hash } with a short expiry;
 // subgraphs refuse anything without a valid signature (HTTP 401), `_service` and `_entities`
 // included. The audience names one subgraph, so a context captured for one cannot be replayed
-// against another, and the query hash binds it to the operation it was issued for.
+// against another, and the operation hash (query + variables) binds it to the exact operation it
+// was issued for, so a captured context cannot carry other `_entities` representations.
 import { createHash } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { principalSchema, type Principal } from './principal.js';
@@ -16,8 +17,18 @@ export interface InternalContext {
   requestId: string;
 }
 
-export function hashQuery(query: string): string {
-  return createHash('sha256').update(query).digest('base64url');
+/** The operation a context is bound to: its query text and its variables. */
+export interface SignedOperation {
+  query: string;
+  variables?: Record<string, unknown> | null | undefined;
+}
+
+export function hashOperation(operation: SignedOperation): string {
+  return createHash('sha256')
+    .update(operation.query)
+    .update('\n')
+    .update(JSON.stringify(operation.variables ?? {}))
+    .digest('base64url');
 }
 
 function key(secret: string): Uint8Array {
@@ -26,9 +37,9 @@ function key(secret: string): Uint8Array {
 
 export async function signInternalContext(
   context: InternalContext,
-  options: { secret: string; subgraph: string; query: string; ttlSeconds: number },
+  options: { secret: string; subgraph: string; operation: SignedOperation; ttlSeconds: number },
 ): Promise<string> {
-  return new SignJWT({ principal: context.principal, rid: context.requestId, qh: hashQuery(options.query) })
+  return new SignJWT({ principal: context.principal, rid: context.requestId, oh: hashOperation(options.operation) })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'omni-internal+jwt' })
     .setIssuer(ISSUER)
     .setAudience(`omni-subgraph:${options.subgraph}`)
@@ -44,10 +55,10 @@ export class InvalidInternalContextError extends Error {
   }
 }
 
-/** Verifies a context for this subgraph and this query; throws InvalidInternalContextError. */
+/** Verifies a context for this subgraph and this operation; throws InvalidInternalContextError. */
 export async function verifyInternalContext(
   token: string | undefined,
-  options: { secret: string; subgraph: string; query: string | undefined },
+  options: { secret: string; subgraph: string; operation: SignedOperation | undefined },
 ): Promise<InternalContext> {
   if (!token) throw new InvalidInternalContextError('missing');
   let payload: Record<string, unknown>;
@@ -62,7 +73,7 @@ export async function verifyInternalContext(
   } catch {
     throw new InvalidInternalContextError('bad signature or expired');
   }
-  if (typeof options.query !== 'string' || payload['qh'] !== hashQuery(options.query)) {
+  if (!options.operation || payload['oh'] !== hashOperation(options.operation)) {
     throw new InvalidInternalContextError('issued for another operation');
   }
   const principal = payload['principal'] === null ? null : principalSchema.safeParse(payload['principal']);
