@@ -1,7 +1,7 @@
 // Per-request state of the gateway: who is calling (from a verified token only), the request id
 // and the trace the request belongs to. Express middleware fills it in; the Apollo context and
 // every subgraph fetch read it from there.
-import { requestIdOf, type Logger, type Principal } from '@omni/core';
+import { requestIdOf, type ClientInfo, type Logger, type Principal } from '@omni/core';
 import type { NextFunction, Request, Response } from 'express';
 import { traceOf, type TraceContext } from './trace.js';
 
@@ -10,6 +10,8 @@ export interface GatewayContext {
   /** null for anonymous callers (no Authorization header). */
   principal: Principal | null;
   trace: TraceContext;
+  /** The caller's address (see TRUST_PROXY_HOPS) and user agent, forwarded for sessions and audit. */
+  client: ClientInfo;
   /** Child logger carrying requestId (and the caller once known). */
   logger: Logger;
 }
@@ -26,6 +28,7 @@ export function requestState(logger: Logger) {
       requestId,
       principal: null,
       trace: traceOf(req.headers['traceparent']),
+      client: { ip: req.ip ?? null, userAgent: req.headers['user-agent']?.slice(0, 500) ?? null },
       logger: logger.child({ requestId }),
     });
     next();

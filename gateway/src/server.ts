@@ -62,6 +62,8 @@ export async function createGateway(config: Config, deps: GatewayDependencies = 
 
   const app = express();
   app.disable('x-powered-by');
+  // Only then is X-Forwarded-For believed for the client address recorded with sessions.
+  app.set('trust proxy', config.gateway.trustProxyHops);
   const httpServer = createServer(app);
   let shuttingDown = false;
 

@@ -43,7 +43,7 @@ export class SignedSubgraphDataSource extends RemoteGraphQLDataSource<GatewayCon
     headers.set(
       INTERNAL_CONTEXT_HEADER,
       await signInternalContext(
-        { principal: context.principal ?? null, requestId },
+        { principal: context.principal ?? null, requestId, client: context.client ?? { ip: null, userAgent: null } },
         { secret: this.signing.secret, ttlSeconds: this.signing.ttlSeconds, subgraph: this.subgraph, operation: { query: request.query, variables: request.variables } },
       ),
     );

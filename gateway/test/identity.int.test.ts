@@ -27,7 +27,7 @@ describe('identity at the gateway', () => {
     const claims = stack.issuer.claims();
     const token = await stack.issuer.token(claims);
     const forgedContext = await signInternalContext(
-      { principal: { kind: 'user', userId: randomUUID(), companyId: randomUUID(), role: 'OWNER' }, requestId: 'forged' },
+      { principal: { kind: 'user', userId: randomUUID(), companyId: randomUUID(), role: 'OWNER' }, requestId: 'forged', client: { ip: null, userAgent: null } },
       { secret: 'not-the-gateway-secret-but-long-enough-000', subgraph: 'omni', operation: { query: WHOAMI }, ttlSeconds: 60 },
     );
     const otherCompany = randomUUID();
@@ -101,7 +101,7 @@ describe('direct calls to a subgraph', () => {
   const representations = { r: [{ __typename: 'Thing', id: '1' }] };
   const sign = (query: string, options: { secret?: string; subgraph?: string; variables?: Record<string, unknown> } = {}) =>
     signInternalContext(
-      { principal: null, requestId: 'direct' },
+      { principal: null, requestId: 'direct', client: { ip: null, userAgent: null } },
       {
         secret: options.secret ?? stack.gw.config.internalContext.secret,
         subgraph: options.subgraph ?? 'omni',

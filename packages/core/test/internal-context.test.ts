@@ -14,25 +14,26 @@ const principal: Principal = {
   companyId: '1c7f3b5f-4d2e-4f6a-9bac-1d2e3f4a5b6c',
   role: 'ADMIN',
 };
+const client = { ip: '203.0.113.7', userAgent: 'test-agent/1.0' };
 const operation = { query: 'query($id: ID!) { user(id: $id) { id } }', variables: { id: '1' } };
 
 describe('internal context', () => {
   it('round-trips the principal and request id for the subgraph and query it was signed for', async () => {
-    const token = await signInternalContext({ principal, requestId: 'req-1' }, { secret, subgraph: 'auth', operation, ttlSeconds: 30 });
-    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).resolves.toEqual({ principal, requestId: 'req-1' });
+    const token = await signInternalContext({ principal, requestId: 'req-1', client }, { secret, subgraph: 'auth', operation, ttlSeconds: 30 });
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).resolves.toEqual({ principal, requestId: 'req-1', client });
   });
 
   it('carries anonymous callers as a null principal', async () => {
-    const token = await signInternalContext({ principal: null, requestId: 'r' }, { secret, subgraph: 'auth', operation, ttlSeconds: 30 });
-    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).resolves.toEqual({ principal: null, requestId: 'r' });
+    const token = await signInternalContext({ principal: null, requestId: 'r', client }, { secret, subgraph: 'auth', operation, ttlSeconds: 30 });
+    await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).resolves.toEqual({ principal: null, requestId: 'r', client });
   });
 
   it.each<[string, () => Promise<string | undefined>, object]>([
     ['missing', () => Promise.resolve(undefined), {}],
-    ['another subgraph', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'crm', operation, ttlSeconds: 30 }), {}],
-    ['another query', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'auth', operation: { ...operation, query: '{ x }' }, ttlSeconds: 30 }), {}],
-    ['other variables', () => signInternalContext({ principal, requestId: 'r' }, { secret, subgraph: 'auth', operation: { ...operation, variables: { id: '2' } }, ttlSeconds: 30 }), {}],
-    ['another secret', () => signInternalContext({ principal, requestId: 'r' }, { secret: `${secret}x`, subgraph: 'auth', operation, ttlSeconds: 30 }), {}],
+    ['another subgraph', () => signInternalContext({ principal, requestId: 'r', client }, { secret, subgraph: 'crm', operation, ttlSeconds: 30 }), {}],
+    ['another query', () => signInternalContext({ principal, requestId: 'r', client }, { secret, subgraph: 'auth', operation: { ...operation, query: '{ x }' }, ttlSeconds: 30 }), {}],
+    ['other variables', () => signInternalContext({ principal, requestId: 'r', client }, { secret, subgraph: 'auth', operation: { ...operation, variables: { id: '2' } }, ttlSeconds: 30 }), {}],
+    ['another secret', () => signInternalContext({ principal, requestId: 'r', client }, { secret: `${secret}x`, subgraph: 'auth', operation, ttlSeconds: 30 }), {}],
   ])('rejects a context that is %s', async (_name, make) => {
     const token = await make();
     await expect(verifyInternalContext(token, { secret, subgraph: 'auth', operation })).rejects.toBeInstanceOf(InvalidInternalContextError);

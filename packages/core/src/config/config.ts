@@ -36,6 +36,8 @@ const schema = databaseSchema.extend({
   SUPERGRAPH_PATH: z.string().default('supergraph.graphql'),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   BODY_LIMIT: z.string().default('1mb'),
+  /** Proxy hops in front of the gateway whose X-Forwarded-For is trusted (0: none). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 
   AUTH_PORT: port.default(4001),
   AUTH_JWKS_URL: z.url().optional(),
@@ -72,6 +74,7 @@ export interface Config {
     supergraphPath: string;
     subgraphTimeoutMs: number;
     bodyLimit: string;
+    trustProxyHops: number;
     /** Overrides of the routing URLs composed into supergraph.graphql, by subgraph name. */
     subgraphUrls: Record<string, string>;
     jwksUrl: string;
@@ -149,6 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       supergraphPath: env.SUPERGRAPH_PATH,
       subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
       bodyLimit: env.BODY_LIMIT,
+      trustProxyHops: env.TRUST_PROXY_HOPS,
       subgraphUrls: subgraphUrlOverrides(source),
       jwksUrl: env.AUTH_JWKS_URL ?? `http://127.0.0.1:${env.AUTH_PORT}/.well-known/jwks.json`,
     },

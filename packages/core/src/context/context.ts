@@ -2,6 +2,7 @@
 // principal, a tenant-scoped database handle, fresh DataLoaders and a child logger.
 import { AppError } from '../errors/errors.js';
 import type { Database, TenantTx } from '../db/index.js';
+import type { ClientInfo } from '../identity/internal-context.js';
 import type { Principal } from '../identity/principal.js';
 import type { Logger } from '../logger/logger.js';
 import { Loaders } from '../loaders/loaders.js';
@@ -17,6 +18,8 @@ export interface TenantDb {
 export interface RequestContext {
   requestId: string;
   principal: Principal | null;
+  /** The client's IP and user agent as the gateway saw them (informational only). */
+  client: ClientInfo;
   logger: Logger;
   loaders: Loaders;
   db: TenantDb;
@@ -25,6 +28,7 @@ export interface RequestContext {
 export function createRequestContext(input: {
   requestId: string;
   principal: Principal | null;
+  client: ClientInfo;
   operationName?: string | null;
   logger: Logger;
   database: Database;
@@ -33,6 +37,7 @@ export function createRequestContext(input: {
   return {
     requestId: input.requestId,
     principal,
+    client: input.client,
     logger: input.logger.child({
       requestId: input.requestId,
       companyId: principal?.companyId,

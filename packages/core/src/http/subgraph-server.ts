@@ -57,11 +57,8 @@ export interface RunningService {
   stopOnSignals(): void;
 }
 
-declare module 'express-serve-static-core' {
-  interface Request {
-    internalContext?: InternalContext;
-  }
-}
+/** The verified internal context of each request, set by requireGatewaySignature. */
+const verifiedContexts = new WeakMap<Request, InternalContext>();
 
 export async function createSubgraphServer<TContext extends RequestContext>(
   definition: SubgraphDefinition<TContext>,
@@ -113,11 +110,14 @@ export async function createSubgraphServer<TContext extends RequestContext>(
     requireGatewaySignature(definition.name, config.internalContext.secret),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const internal = req.internalContext as InternalContext;
+        const internal = verifiedContexts.get(req);
+        // Unreachable: requireGatewaySignature runs first and answers 401 itself.
+        if (!internal) throw new Error('request reached GraphQL without a verified internal context');
         const body = req.body as { operationName?: unknown } | undefined;
         const base = createRequestContext({
           requestId: internal.requestId,
           principal: internal.principal,
+          client: internal.client,
           operationName: typeof body?.operationName === 'string' ? body.operationName : null,
           logger,
           database,
@@ -152,7 +152,8 @@ function requireGatewaySignature(subgraph: string, secret: string) {
         ? { query: body.query, variables: isRecord(body.variables) ? body.variables : undefined }
         : undefined;
     try {
-      req.internalContext = await verifyInternalContext(typeof header === 'string' ? header : undefined, { secret, subgraph, operation });
+      const internal = await verifyInternalContext(typeof header === 'string' ? header : undefined, { secret, subgraph, operation });
+      verifiedContexts.set(req, internal);
       next();
     } catch (error) {
       if (!(error instanceof InvalidInternalContextError)) throw error;

@@ -12,9 +12,16 @@ export const INTERNAL_CONTEXT_HEADER = 'x-omni-context';
 const ISSUER = 'omni-gateway';
 const ALGORITHM = 'HS256';
 
+/** What the gateway saw of the client: for sessions and audit records, never for trust decisions. */
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
 export interface InternalContext {
   principal: Principal | null;
   requestId: string;
+  client: ClientInfo;
 }
 
 /** The operation a context is bound to: its query text and its variables. */
@@ -39,7 +46,13 @@ export async function signInternalContext(
   context: InternalContext,
   options: { secret: string; subgraph: string; operation: SignedOperation; ttlSeconds: number },
 ): Promise<string> {
-  return new SignJWT({ principal: context.principal, rid: context.requestId, oh: hashOperation(options.operation) })
+  return new SignJWT({
+    principal: context.principal,
+    rid: context.requestId,
+    cip: context.client.ip,
+    cua: context.client.userAgent,
+    oh: hashOperation(options.operation),
+  })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'omni-internal+jwt' })
     .setIssuer(ISSUER)
     .setAudience(`omni-subgraph:${options.subgraph}`)
@@ -78,6 +91,10 @@ export async function verifyInternalContext(
   }
   const principal = payload['principal'] === null ? null : principalSchema.safeParse(payload['principal']);
   if (principal !== null && !principal.success) throw new InvalidInternalContextError('bad principal');
-  const requestId = typeof payload['rid'] === 'string' ? payload['rid'] : 'unknown';
-  return { principal: principal === null ? null : principal.data, requestId };
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return {
+    principal: principal === null ? null : principal.data,
+    requestId: text(payload['rid']) ?? 'unknown',
+    client: { ip: text(payload['cip']), userAgent: text(payload['cua']) },
+  };
 }

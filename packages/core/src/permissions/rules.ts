@@ -5,7 +5,7 @@ import { AppError } from '../errors/errors.js';
 import { roleAtLeast, type Role } from '../identity/principal.js';
 import type { RequestContext } from '../context/context.js';
 
-export { allow, deny, and, or, not, chain } from 'graphql-shield';
+export { allow, deny, and, or, not, chain, rule } from 'graphql-shield';
 
 /** The caller presented a valid access token. */
 export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, ctx: RequestContext) =>
