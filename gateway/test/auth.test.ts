@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64url, SignJWT } from 'jose';
 import { AuthenticationError, bearerToken, createTokenVerifier, type TokenVerifier } from '../src/auth.js';
-import { freePort } from './helpers/net.js';
+import { freePort } from '@omni/core/testing';
 import { AUDIENCE, generateSigningKey, ISSUER, startTokenIssuer, type TokenIssuer } from './helpers/token-issuer.js';
 
 let issuer: TokenIssuer;

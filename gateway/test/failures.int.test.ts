@@ -3,7 +3,7 @@
 // readiness, metrics and the JWKS endpoint tell operators what is going on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, startStack, type RunningGateway, type Stack } from './helpers/harness.js';
-import { freePort } from './helpers/net.js';
+import { freePort } from '@omni/core/testing';
 import { LEGACY_LEAK } from './helpers/test-subgraphs.js';
 
 let stack: Stack;

@@ -75,8 +75,12 @@ export function observabilityPlugin<T extends BaseContext & { logger?: Logger }>
           const codes = (errors ?? []).map((e) => String(e.extensions?.['code'] ?? 'INTERNAL'));
           for (const code of codes) metrics.errors.inc({ code });
           metrics.operationDuration.observe({ operation, outcome: codes.length ? 'error' : 'ok' }, seconds);
-          const logger = ctx.logger ?? contextValue.logger ?? fallbackLogger;
-          logger.info({ operation, durationMs: Math.round(seconds * 1000), errors: codes.length ? codes : undefined }, 'graphql operation');
+          const requestLogger = ctx.logger ?? contextValue.logger;
+          // A request's child logger already carries the operation name.
+          (requestLogger ?? fallbackLogger).info(
+            { ...(requestLogger ? {} : { operation }), durationMs: Math.round(seconds * 1000), errors: codes.length ? codes : undefined },
+            'graphql operation',
+          );
         },
       };
     },
