@@ -2,7 +2,7 @@
 // EdDSA-signed `at+jwt` from the Auth subgraph, checked against its JWKS with the algorithm,
 // issuer, audience, type and lifetime pinned (RFC 8725). No header means anonymous; a header that
 // does not verify is refused with 401 and never downgraded to anonymous.
-import { principalSchema, type Principal } from '@omni/core';
+import { actingUserId, MODULES, principalSchema, type Principal } from '@omni/core';
 import type { NextFunction, Request, Response } from 'express';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { stateOf } from './context.js';
@@ -67,6 +67,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         userId: payload['sub'],
         companyId: payload['cid'],
         role: payload['role'],
+        sessionId: payload['sid'],
+        modules: [...MODULES],
       });
       if (!principal.success) throw new AuthenticationError('invalid');
       return principal.data;
@@ -106,7 +108,7 @@ export function authenticate(verifier: TokenVerifier) {
       const token = bearerToken(req.headers.authorization);
       if (token === null) return next();
       state.principal = await verifier.verify(token);
-      state.logger = state.logger.child({ userId: state.principal.userId, companyId: state.principal.companyId });
+      state.logger = state.logger.child({ userId: actingUserId(state.principal), companyId: state.principal.companyId });
       next();
     } catch (error) {
       if (!(error instanceof AuthenticationError)) return next(error);

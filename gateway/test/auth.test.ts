@@ -33,7 +33,7 @@ describe('createTokenVerifier', () => {
   it('accepts a valid token and builds the principal from its claims', async () => {
     const claims = issuer.claims();
     const principal = await verifier.verify(await issuer.token(claims));
-    expect(principal).toEqual({ kind: 'user', userId: claims.sub, companyId: claims.cid, role: 'MEMBER' });
+    expect(principal).toMatchObject({ kind: 'user', userId: claims.sub, companyId: claims.cid, role: 'MEMBER', sessionId: claims.sid });
   });
 
   it('rejects alg "none"', async () => {

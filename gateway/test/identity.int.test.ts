@@ -27,7 +27,7 @@ describe('identity at the gateway', () => {
     const claims = stack.issuer.claims();
     const token = await stack.issuer.token(claims);
     const forgedContext = await signInternalContext(
-      { principal: { kind: 'user', userId: randomUUID(), companyId: randomUUID(), role: 'OWNER' }, requestId: 'forged', client: { ip: null, userAgent: null } },
+      { principal: { kind: 'user', userId: randomUUID(), companyId: randomUUID(), role: 'OWNER', sessionId: randomUUID(), modules: [] }, requestId: 'forged', client: { ip: null, userAgent: null } },
       { secret: 'not-the-gateway-secret-but-long-enough-000', subgraph: 'omni', operation: { query: WHOAMI }, ttlSeconds: 60 },
     );
     const otherCompany = randomUUID();

@@ -11,7 +11,7 @@ import { testConfig } from '../../packages/core/src/testing/env.js';
 import { appDatabase } from './helpers.js';
 
 /** Tables without tenant data, deliberately left without row-level security. */
-const GLOBAL_TABLES = ['SigningKey', '_prisma_migrations'];
+const GLOBAL_TABLES = ['EmailMessage', 'SigningKey', '_prisma_migrations'];
 
 describe('the app role', () => {
   it('is the configured role, not superuser, without BYPASSRLS, and a member of no other role', async () => {
@@ -73,6 +73,13 @@ describe('row-level security', () => {
         (p) => p.cmd === 'ALL' && p.qual?.includes('app.company_id') && p.withCheck?.includes('app.company_id'),
       );
       expect(guarding, `${t.table} needs a policy on app.company_id with USING and WITH CHECK`).not.toHaveLength(0);
+    }
+  });
+
+  it('tables owned by one user are guarded by app.user_id', async () => {
+    for (const t of (await tables()).filter((x) => ['RecoveryCode', 'PasswordResetToken'].includes(x.table))) {
+      expect({ table: t.table, enabled: t.enabled, forced: t.forced }).toEqual({ table: t.table, enabled: true, forced: true });
+      expect(t.policies.some((p) => p.qual?.includes('app.user_id') && p.withCheck?.includes('app.user_id')), t.table).toBe(true);
     }
   });
 

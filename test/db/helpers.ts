@@ -38,7 +38,6 @@ export async function createTenant(db: Database, name = 'Test company'): Promise
         id: randomUUID(),
         companyId: tenant.companyId,
         userId: tenant.userId,
-        refreshTokenHash: randomUUID().replaceAll('-', ''),
         expiresAt: new Date(Date.now() + 3_600_000),
       },
     });

@@ -39,9 +39,9 @@ const thing = (id: string): Thing => ({ id, name: `thing ${id}` });
 const resolvers = {
   Query: {
     whoami: (_: unknown, __: unknown, ctx: RequestContext) => ({
-      userId: ctx.principal?.userId ?? null,
+      userId: ctx.principal?.kind === 'user' ? ctx.principal.userId : null,
       companyId: ctx.principal?.companyId ?? null,
-      role: ctx.principal?.role ?? null,
+      role: ctx.principal?.kind === 'user' ? ctx.principal.role : null,
       requestId: ctx.requestId,
     }),
     thing: (_: unknown, args: { id: string }) => thing(args.id),

@@ -3,6 +3,7 @@ export * from './config/config.js';
 export * from './logger/logger.js';
 export * from './errors/errors.js';
 export * from './identity/principal.js';
+export * from './identity/permissions.js';
 export * from './identity/internal-context.js';
 export * from './context/context.js';
 export * from './permissions/rules.js';

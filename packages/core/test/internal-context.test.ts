@@ -13,6 +13,8 @@ const principal: Principal = {
   userId: '0b6f2a4e-3c1d-4e5f-8a9b-0c1d2e3f4a5b',
   companyId: '1c7f3b5f-4d2e-4f6a-9bac-1d2e3f4a5b6c',
   role: 'ADMIN',
+  sessionId: '2d8a4c6f-5e3f-4a7b-8cbd-2e3f4a5b6c7d',
+  modules: ['auth', 'crm'],
 };
 const client = { ip: '203.0.113.7', userAgent: 'test-agent/1.0' };
 const operation = { query: 'query($id: ID!) { user(id: $id) { id } }', variables: { id: '1' } };

@@ -2,8 +2,8 @@
 // Prisma rows, minus anything GraphQL must never see.
 import type { Company, Role, User } from '@omni/core';
 
-/** A user row without the password hash, which is never loaded for GraphQL. */
-export type UserRecord = Omit<User, 'passwordHash'>;
+/** A user row without its secrets (password hash, TOTP secret), which are never loaded for GraphQL. */
+export type UserRecord = Omit<User, 'passwordHash' | 'totpSecret' | 'totpLastStep'>;
 
 /** Role and company of a session opened in this very request (signUp, logIn). */
 export interface NewSessionView {

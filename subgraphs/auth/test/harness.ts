@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import pg from 'pg';
-import { signInternalContext, type Config, type Principal, type RunningService } from '@omni/core';
+import { MODULES, signInternalContext, type Config, type Principal, type Role, type RunningService } from '@omni/core';
 import { testConfig } from '@omni/core/testing';
 import { createAuthSubgraph, SUBGRAPH_NAME } from '../src/server.js';
 
@@ -140,5 +140,12 @@ export async function verifyAccessToken(harness: AuthHarness, token: string) {
 /** The principal the gateway derives from a verified access token. */
 export async function principalFrom(harness: AuthHarness, token: string): Promise<Principal> {
   const { payload } = await verifyAccessToken(harness, token);
-  return { kind: 'user', userId: String(payload.sub), companyId: String(payload['cid']), role: payload['role'] as Principal['role'] };
+  return {
+    kind: 'user',
+    userId: String(payload.sub),
+    companyId: String(payload['cid']),
+    role: payload['role'] as Role,
+    sessionId: String(payload['sid']),
+    modules: [...MODULES],
+  };
 }

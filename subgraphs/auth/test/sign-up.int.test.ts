@@ -28,7 +28,7 @@ describe.concurrent('signUp', () => {
     const memberships = await auth.sql('SELECT "companyId", role FROM "Membership" WHERE "userId" = $1', [payload.user.id]);
     expect(memberships).toEqual([{ companyId: payload.user.company.id, role: 'OWNER' }]);
     const sessions = await auth.sql<{ companyId: string; refreshTokenHash: string }>(
-      'SELECT "companyId", "refreshTokenHash" FROM "Session" WHERE "userId" = $1',
+      'SELECT s."companyId", t."tokenHash" AS "refreshTokenHash" FROM "Session" s JOIN "RefreshToken" t ON t."sessionId" = s.id WHERE s."userId" = $1',
       [payload.user.id],
     );
     expect(sessions).toEqual([

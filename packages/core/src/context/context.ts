@@ -3,7 +3,7 @@
 import { AppError } from '../errors/errors.js';
 import type { Database, TenantTx } from '../db/index.js';
 import type { ClientInfo } from '../identity/internal-context.js';
-import type { Principal } from '../identity/principal.js';
+import { actingUserId, type Principal } from '../identity/principal.js';
 import type { Logger } from '../logger/logger.js';
 import { Loaders } from '../loaders/loaders.js';
 
@@ -41,14 +41,15 @@ export function createRequestContext(input: {
     logger: input.logger.child({
       requestId: input.requestId,
       companyId: principal?.companyId,
-      userId: principal?.userId,
+      userId: principal?.kind === 'user' ? principal.userId : undefined,
+      apiKeyId: principal?.kind === 'apiKey' ? principal.apiKeyId : undefined,
       operation: input.operationName ?? undefined,
     }),
     loaders: new Loaders(),
     db: {
       run(fn) {
         if (!principal) return Promise.reject(new AppError('UNAUTHENTICATED'));
-        return database.withTenant({ companyId: principal.companyId, userId: principal.userId }, fn);
+        return database.withTenant({ companyId: principal.companyId, userId: actingUserId(principal) }, fn);
       },
     },
   };

@@ -2,7 +2,8 @@
 // every field to one of these; anything unmapped is denied (fallbackRule: deny).
 import { allow, deny, rule, shield, type IRules, type and } from 'graphql-shield';
 import { AppError } from '../errors/errors.js';
-import { roleAtLeast, type Role } from '../identity/principal.js';
+import { hasPermission, roleAtLeast, type ModuleName, type Role } from '../identity/principal.js';
+import type { Permission } from '../identity/permissions.js';
 import type { RequestContext } from '../context/context.js';
 
 export { allow, deny, and, or, not, chain, rule } from 'graphql-shield';
@@ -15,10 +16,36 @@ export const isAuthenticated = rule({ cache: 'contextual' })((_parent, _args, ct
 /** Anyone, signed in or not (sign-up, log-in). Rate limits still apply at the gateway. */
 export const isPublic = allow;
 
-/** The caller's role in the token's company is at least `minimum`. */
+/** A person signed in (not an API key): for things only people have, like sessions and 2FA. */
+export const isUser = rule({ cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
+  if (!ctx.principal) return new AppError('UNAUTHENTICATED');
+  return ctx.principal.kind === 'user' ? true : new AppError('FORBIDDEN');
+});
+
+/** The caller holds `permission` (from its role, or among an API key's scopes). */
+export function can(permission: Permission) {
+  return rule(`can:${permission}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
+    if (!ctx.principal) return new AppError('UNAUTHENTICATED');
+    return hasPermission(ctx.principal, permission) ? true : new AppError('FORBIDDEN');
+  });
+}
+
+/**
+ * The module is switched on for the caller's company. The gateway puts the company's current
+ * modules into every principal, so a toggle takes effect on the next request.
+ */
+export function moduleEnabled(module: ModuleName) {
+  return rule(`module:${module}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
+    if (!ctx.principal) return new AppError('UNAUTHENTICATED');
+    return ctx.principal.modules.includes(module) ? true : new AppError('MODULE_DISABLED', `The ${module} module is switched off for this company.`);
+  });
+}
+
+/** The caller's role in the token's company is at least `minimum` (prefer `can`). */
 export function hasRole(minimum: Role) {
   return rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
     if (!ctx.principal) return new AppError('UNAUTHENTICATED');
+    if (ctx.principal.kind !== 'user') return new AppError('FORBIDDEN');
     return roleAtLeast(ctx.principal.role, minimum) ? true : new AppError('FORBIDDEN');
   });
 }

@@ -5,7 +5,16 @@ import type { Company, Role, TenantTx } from '@omni/core';
 import type { UserRecord } from '../mappers.js';
 
 /** Every user column except the password hash, which only log-in reads (see session/repository). */
-const userColumns = { id: true, email: true, name: true, createdAt: true, updatedAt: true } as const;
+const userColumns = {
+  id: true,
+  email: true,
+  name: true,
+  defaultCompanyId: true,
+  totpEnabledAt: true,
+  passwordChangedAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
 
 export interface NewAccount {
   company: { id: string; name: string };

@@ -70,7 +70,10 @@ export class AccountService {
   }
 
   me(ctx: RequestContext): Promise<UserMapper | null> {
-    return this.userById(ctx, requirePrincipal(ctx).userId);
+    const principal = requirePrincipal(ctx);
+    // API keys act for a service account, not for a person.
+    if (principal.kind !== 'user') return Promise.resolve(null);
+    return this.userById(ctx, principal.userId);
   }
 
   /** Null when the id is not a user the caller's company can see. */

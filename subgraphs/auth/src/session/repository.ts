@@ -36,7 +36,13 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-/** Runs in the session's company scope (row-level security checks companyId on insert). */
+/**
+ * Writes the session and its first refresh token. Runs in the session's company scope
+ * (row-level security checks companyId on insert).
+ */
 export async function insertSession(tx: TenantTx, session: NewSession): Promise<void> {
-  await tx.session.create({ data: session });
+  const { refreshTokenHash, ...row } = session;
+  await tx.session.create({
+    data: { ...row, refreshTokens: { create: { tokenHash: refreshTokenHash, companyId: row.companyId } } },
+  });
 }
