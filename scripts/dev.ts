@@ -10,13 +10,13 @@ import { startTsProcess, waitForReady, type StartedProcess } from './lib/process
 import { listSubgraphs, ROOT } from './lib/subgraphs.js';
 import { seedDemo, DEMO } from '../prisma/seed.js';
 
-/** A per-machine secret for gateway→subgraph signatures, kept across restarts of `pnpm dev`. */
-function devInternalSecret(): string {
+/** A per-machine secret of 32 random bytes, kept in .omni/ across restarts of `pnpm dev`. */
+function devSecret(name: string): string {
   const dir = `${ROOT}/.omni`;
-  const file = `${dir}/internal-context-secret`;
+  const file = `${dir}/${name}`;
   if (!existsSync(file)) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
 }
@@ -25,7 +25,8 @@ async function main() {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: process.env['NODE_ENV'] ?? 'development',
-    INTERNAL_CONTEXT_SECRET: process.env['INTERNAL_CONTEXT_SECRET'] ?? devInternalSecret(),
+    INTERNAL_CONTEXT_SECRET: process.env['INTERNAL_CONTEXT_SECRET'] ?? devSecret('internal-context-secret'),
+    DATA_ENCRYPTION_KEY: process.env['DATA_ENCRYPTION_KEY'] ?? devSecret('data-encryption-key'),
   };
   const config = loadConfig(env);
 

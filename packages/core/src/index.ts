@@ -15,5 +15,6 @@ export * from './http/operations.js';
 export * from './http/subgraph-server.js';
 export * from './db/index.js';
 export * from './schema/load.js';
+export * from './secrets/encryption.js';
 // The identity Role and Prisma's Role enum are the same four strings; the identity one is canonical.
 export type { Role } from './identity/principal.js';

@@ -25,6 +25,18 @@ const schema = databaseSchema.extend({
   /** Shared secret the gateway signs internal contexts with (HS256, at least 32 characters). */
   INTERNAL_CONTEXT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   INTERNAL_CONTEXT_TTL_SECONDS: z.coerce.number().int().min(5).max(300).default(60),
+  /** 32 random bytes, base64: encrypts secrets at rest (TOTP secrets, queued email bodies). */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
+
+  /** Where links in emails point (the web app). */
+  PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
+  /** SMTP server for outgoing mail, e.g. smtps://user:pass@smtp.example.com; unset: local mailbox. */
+  SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  MAIL_FROM: z.string().default('OMNI Platform <no-reply@omni.local>'),
+  /** Without SMTP_URL, mail is written here as .eml files for an operator to read. */
+  MAILBOX_DIR: z.string().default('.omni/mailbox'),
 
   HOST: z.string().default('127.0.0.1'),
   PORT: port.optional(),
@@ -64,6 +76,9 @@ export interface Config {
   };
   redis: { url: string };
   internalContext: { secret: string; ttlSeconds: number };
+  /** Key for encrypting secrets at rest (32 bytes). */
+  dataEncryptionKey: Buffer;
+  mail: { smtpUrl: string | undefined; from: string; mailboxDir: string; publicAppUrl: string };
   /** Interface subgraphs bind to; loopback unless an operator says otherwise. */
   host: string;
   gateway: {
@@ -143,6 +158,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secret: env.INTERNAL_CONTEXT_SECRET,
       ttlSeconds: env.INTERNAL_CONTEXT_TTL_SECONDS,
     },
+    dataEncryptionKey: Buffer.from(env.DATA_ENCRYPTION_KEY, 'base64'),
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, mailboxDir: env.MAILBOX_DIR, publicAppUrl: env.PUBLIC_APP_URL },
     host: env.HOST,
     gateway: {
       host: env.GATEWAY_HOST,

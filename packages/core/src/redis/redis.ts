@@ -5,13 +5,17 @@ import type { Logger } from '../logger/logger.js';
 
 export type { Redis };
 
-/** `logger` receives connection errors (readiness reports Redis as down meanwhile). */
-export function createRedis(url: string, name: string, logger?: Logger): Redis {
+/**
+ * `logger` receives connection errors (readiness reports Redis as down meanwhile). `failFast`
+ * rejects commands at once while disconnected, for callers that must decide immediately (rate
+ * limits fail closed) rather than wait for a reconnect.
+ */
+export function createRedis(url: string, name: string, logger?: Logger, options: { failFast?: boolean } = {}): Redis {
   const redis = new Redis(url, {
     connectionName: name,
     lazyConnect: false,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
+    maxRetriesPerRequest: options.failFast ? 0 : 1,
+    enableOfflineQueue: !options.failFast,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   // Without a listener ioredis prints connection errors to stderr, unstructured.

@@ -12,6 +12,8 @@ export function testEnv(overrides: Record<string, string> = {}): NodeJS.ProcessE
     DATABASE_URL: `postgresql://omni_app:omni_app@127.0.0.1:5432/${TEST_DATABASE}`,
     DATABASE_OWNER_URL: `postgresql://omni_owner:omni_owner@127.0.0.1:5432/${TEST_DATABASE}`,
     INTERNAL_CONTEXT_SECRET: 'test-internal-context-secret-0123456789abcdef',
+    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    MAILBOX_DIR: '.omni/test-mailbox',
     ...overrides,
   };
 }
