@@ -4,6 +4,7 @@ export * from './logger/logger.js';
 export * from './errors/errors.js';
 export * from './identity/principal.js';
 export * from './identity/permissions.js';
+export * from './identity/principal-state.js';
 export * from './identity/internal-context.js';
 export * from './context/context.js';
 export * from './permissions/rules.js';

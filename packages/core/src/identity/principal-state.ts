@@ -1,0 +1,44 @@
+// The live authorization state behind a token, shared through Redis by Auth (which writes it
+// after every change) and the gateway (which reads it on every request). An access token says
+// who the caller was when it was issued; this says what is true now, so a role change, a removed
+// member, a revoked session or a switched-off module takes effect on the next request, on every
+// replica, without waiting for the token to expire.
+import { z } from 'zod';
+import { MODULES, ROLES } from './principal.js';
+import { PERMISSIONS } from './permissions.js';
+
+/** How long state stays cached without a change; Auth rewrites keys when something changes. */
+export const PRINCIPAL_STATE_TTL_SECONDS = 3600;
+
+export const principalStateKeys = {
+  /** A user's membership in a company: MembershipState JSON, or absent when unknown. */
+  membership: (companyId: string, userId: string) => `omni:ps:membership:${companyId}:${userId}`,
+  /** A session: SessionState JSON. */
+  session: (sessionId: string) => `omni:ps:session:${sessionId}`,
+  /** A company's switched-on modules: CompanyState JSON. */
+  company: (companyId: string) => `omni:ps:company:${companyId}`,
+  /** An API key, by the SHA-256 of the presented key: ApiKeyState JSON. */
+  apiKey: (keyHash: string) => `omni:ps:apikey:${keyHash}`,
+};
+
+export const membershipStateSchema = z.union([
+  z.object({ status: z.literal('active'), role: z.enum(ROLES), version: z.number().int() }),
+  z.object({ status: z.literal('removed') }),
+]);
+export const sessionStateSchema = z.object({ status: z.enum(['active', 'revoked']) });
+export const companyStateSchema = z.object({ modules: z.array(z.enum(MODULES)) });
+export const apiKeyStateSchema = z.union([
+  z.object({
+    status: z.literal('active'),
+    apiKeyId: z.uuid(),
+    serviceAccountId: z.uuid(),
+    companyId: z.uuid(),
+    scopes: z.array(z.enum(PERMISSIONS)),
+  }),
+  z.object({ status: z.literal('invalid') }),
+]);
+
+export type MembershipState = z.infer<typeof membershipStateSchema>;
+export type SessionState = z.infer<typeof sessionStateSchema>;
+export type CompanyState = z.infer<typeof companyStateSchema>;
+export type ApiKeyState = z.infer<typeof apiKeyStateSchema>;
