@@ -7,8 +7,11 @@ import { z } from 'zod';
 import { MODULES, ROLES } from './principal.js';
 import { PERMISSIONS } from './permissions.js';
 
-/** How long state stays cached without a change; Auth rewrites keys when something changes. */
-export const PRINCIPAL_STATE_TTL_SECONDS = 3600;
+/**
+ * How long state stays cached. Auth rewrites keys on every change; the TTL bounds staleness if a
+ * write after a change is lost (Redis unreachable at that moment).
+ */
+export const PRINCIPAL_STATE_TTL_SECONDS = 300;
 
 export const principalStateKeys = {
   /** A user's membership in a company: MembershipState JSON, or absent when unknown. */
