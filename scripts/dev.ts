@@ -9,6 +9,7 @@ import { migrateDatabase } from './db/migrate.js';
 import { startTsProcess, waitForReady, type StartedProcess } from './lib/processes.js';
 import { listSubgraphs, ROOT } from './lib/subgraphs.js';
 import { seedDemo, DEMO } from '../prisma/seed.js';
+import { resolveMailboxDir } from '../subgraphs/auth/src/email/mailbox.js';
 
 /** A per-machine secret of 32 random bytes, kept in .omni/ across restarts of `pnpm dev`. */
 function devSecret(name: string): string {
@@ -59,6 +60,7 @@ async function main() {
     ...subgraphs.map((s) => `  subgraph ${s.name.padEnd(10)} ${s.routingUrl.href} (internal: gateway-signed requests only)`),
     `  Demo tenant         "${DEMO.companyName}" ${seeded === 'created' ? '(created)' : '(already there)'}`,
     `  Demo login          ${DEMO.email} / ${DEMO.password}`,
+    `  Mail                ${config.mail.smtpUrl ? `SMTP ${new URL(config.mail.smtpUrl).host}` : `${resolveMailboxDir(config.mail.mailboxDir)} (read with: pnpm mailbox)`}`,
     '  Stop with Ctrl-C.',
     '',
   ];

@@ -1,12 +1,9 @@
-// Access-token verification. The only way a principal comes into existence at the gateway: an
-// EdDSA-signed `at+jwt` from the Auth subgraph, checked against its JWKS with the algorithm,
-// issuer, audience, type and lifetime pinned (RFC 8725). No header means anonymous; a header that
-// does not verify is refused with 401 and never downgraded to anonymous.
-import { actingUserId, MODULES, principalSchema, type Principal } from '@omni/core';
-import type { NextFunction, Request, Response } from 'express';
+// Access-token verification: an EdDSA-signed `at+jwt` from the Auth subgraph, checked against its
+// JWKS with the algorithm, issuer, audience, type and lifetime pinned (RFC 8725). A verified token
+// says who the caller was when it was issued; principal/resolver.ts then checks what is true now
+// (membership, role, session, modules) before a principal exists.
+import { ROLES, type Role } from '@omni/core';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { stateOf } from './context.js';
-import { errorBody } from './errors.js';
 
 export interface TokenVerifierOptions {
   jwksUrl: string;
@@ -16,21 +13,33 @@ export interface TokenVerifierOptions {
   maxTokenAgeSeconds: number;
 }
 
+/** The claims of a verified access token that identify its membership and session. */
+export interface VerifiedToken {
+  userId: string;
+  companyId: string;
+  /** The role when the token was issued; the live state's role wins. */
+  role: Role;
+  sessionId: string;
+  /** The membership version when the token was issued (`ver`); null for tokens without it. */
+  version: number | null;
+}
+
 export interface TokenVerifier {
-  /** The token's principal; throws AuthenticationError. */
-  verify(token: string): Promise<Principal>;
+  /** The token's claims; throws AuthenticationError. */
+  verify(token: string): Promise<VerifiedToken>;
 }
 
 /**
- * `invalid`: the token is bad (401). `unavailable`: the keys could not be fetched, so the token's
- * validity is unknown (503) — answering 401 then would make clients throw away good tokens.
+ * `invalid`: the credential is bad, revoked or no longer backed by a membership (401).
+ * `unavailable`: its validity is unknown because the keys or the live state could not be read
+ * (503) — answering 401 then would make clients throw away good credentials.
  */
 export class AuthenticationError extends Error {
   constructor(
     readonly reason: 'invalid' | 'unavailable',
     options?: { cause?: unknown },
   ) {
-    super(reason === 'invalid' ? 'invalid access token' : 'token keys unavailable', options);
+    super(reason === 'invalid' ? 'invalid credential' : 'credential check unavailable', options);
     this.name = 'AuthenticationError';
   }
 }
@@ -59,21 +68,23 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         if (error instanceof AuthenticationError) throw error;
         throw new AuthenticationError('invalid', { cause: error });
       }
-      if (typeof payload['sid'] !== 'string' || typeof payload['jti'] !== 'string') {
-        throw new AuthenticationError('invalid');
-      }
-      const principal = principalSchema.safeParse({
-        kind: 'user',
-        userId: payload['sub'],
-        companyId: payload['cid'],
-        role: payload['role'],
-        sessionId: payload['sid'],
-        modules: [...MODULES],
-      });
-      if (!principal.success) throw new AuthenticationError('invalid');
-      return principal.data;
+      const verified = claimsOf(payload);
+      if (!verified) throw new AuthenticationError('invalid');
+      return verified;
     },
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+/** Null unless every identifying claim has its contract's shape. */
+function claimsOf(payload: Record<string, unknown>): VerifiedToken | null {
+  const { sub, cid, sid, role, jti, ver } = payload;
+  if (!isUuid(sub) || !isUuid(cid) || !isUuid(sid) || typeof jti !== 'string') return null;
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return null;
+  if (ver !== undefined && !(typeof ver === 'number' && Number.isInteger(ver))) return null;
+  return { userId: sub, companyId: cid, sessionId: sid, role: role as Role, version: typeof ver === 'number' ? ver : null };
 }
 
 /**
@@ -98,27 +109,4 @@ export function bearerToken(header: string | undefined): string | null {
   // A present header that is not a well-formed bearer token is an invalid credential.
   if (!match?.[1]) throw new AuthenticationError('invalid');
   return match[1];
-}
-
-/** Express middleware: sets the request's principal or answers 401/503. */
-export function authenticate(verifier: TokenVerifier) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const state = stateOf(req);
-    try {
-      const token = bearerToken(req.headers.authorization);
-      if (token === null) return next();
-      state.principal = await verifier.verify(token);
-      state.logger = state.logger.child({ userId: actingUserId(state.principal), companyId: state.principal.companyId });
-      next();
-    } catch (error) {
-      if (!(error instanceof AuthenticationError)) return next(error);
-      if (error.reason === 'unavailable') {
-        state.logger.error({ err: error.cause }, 'cannot fetch the token keys');
-        res.status(503).set('retry-after', '5').json(errorBody('Authentication is temporarily unavailable', 'INTERNAL'));
-        return;
-      }
-      state.logger.info({ reason: (error.cause as Error | undefined)?.message }, 'rejected access token');
-      res.status(401).set('www-authenticate', 'Bearer error="invalid_token"').json(errorBody('Invalid or expired access token', 'UNAUTHENTICATED'));
-    }
-  };
 }

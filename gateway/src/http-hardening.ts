@@ -31,7 +31,7 @@ export function corsPolicy(origins: string[], logger: Logger): RequestHandler {
   return cors({
     origin: allowed,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'traceparent'],
+    allowedHeaders: ['authorization', 'x-api-key', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'traceparent'],
     exposedHeaders: ['x-request-id'],
     credentials: false,
     maxAge: 600,

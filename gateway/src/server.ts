@@ -1,7 +1,7 @@
 // createGateway: the gateway's HTTP server (Express 5) around the GraphQL engine (apollo.ts).
 // Request path: request id and trace -> security headers and CORS -> body limit ->
-// token verification -> Apollo (CSRF check, limits, validation, planning) -> signed subgraph
-// fetches. Nothing here listens until `listen` is called.
+// credential check (token or API key) against the live principal state -> Apollo (CSRF check,
+// limits, validation, planning) -> signed subgraph fetches. Nothing listens until `listen`.
 import { createServer, type Server } from 'node:http';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
@@ -17,16 +17,21 @@ import {
 } from '@omni/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { createApolloServer } from './apollo.js';
-import { authenticate, createTokenVerifier, type TokenVerifier } from './auth.js';
+import { createApiKeyLimiter } from './api-key-limiter.js';
+import { createTokenVerifier, type TokenVerifier } from './auth.js';
+import { authenticate } from './authenticate.js';
 import { requestState, stateOf } from './context.js';
 import { errorBody, httpErrorHandler } from './errors.js';
 import { corsPolicy, securityHeaders } from './http-hardening.js';
 import { mountJwksRoute } from './jwks-route.js';
+import { createAuthInternalClient } from './principal/auth-internal-client.js';
+import { PrincipalResolver } from './principal/resolver.js';
+import { PrincipalStateCache } from './principal/state-cache.js';
 import { readSupergraph, subgraphEndpoints, subgraphReadinessChecks } from './supergraph.js';
 
 export interface GatewayDependencies {
   logger?: Logger;
-  /** Injected connections stay open on stop(); the caller owns them. */
+  /** Injected connections stay open on stop(); the caller owns them. Should fail fast (see createRedis). */
   redis?: Redis;
   /** The composed supergraph; read from config.gateway.supergraphPath when absent. */
   supergraphSdl?: string;
@@ -46,7 +51,8 @@ export interface Gateway {
 
 export async function createGateway(config: Config, deps: GatewayDependencies = {}): Promise<Gateway> {
   const logger = deps.logger ?? createLogger({ service: 'gateway', level: config.logLevel });
-  const redis = deps.redis ?? createRedis(config.redis.url, 'gateway', logger);
+  // Fail fast: with Redis down, principal state comes from Auth at once instead of after a queue.
+  const redis = deps.redis ?? createRedis(config.redis.url, 'gateway', logger, { failFast: true });
   const supergraphSdl = deps.supergraphSdl ?? readSupergraph(config.gateway.supergraphPath);
   const verifier =
     deps.tokenVerifier ??
@@ -56,6 +62,14 @@ export async function createGateway(config: Config, deps: GatewayDependencies = 
       audience: config.auth.audience,
       maxTokenAgeSeconds: config.auth.accessTokenTtlSeconds,
     });
+  const auth = createAuthInternalClient({
+    baseUrl: authInternalUrl(config, supergraphSdl),
+    secret: config.internalContext.secret,
+    ttlSeconds: config.internalContext.ttlSeconds,
+    timeoutMs: AUTH_INTERNAL_TIMEOUT_MS,
+  });
+  const principals = new PrincipalResolver(new PrincipalStateCache(redis, logger), auth);
+  const apiKeyLimiter = createApiKeyLimiter(redis, config.gateway.apiKeyRateLimitPerMinute);
   const metrics = createMetrics('gateway');
   // The sandbox needs introspection, and production serves no IDE at all.
   const landingPage = config.gateway.introspection && !config.isProduction;
@@ -85,7 +99,7 @@ export async function createGateway(config: Config, deps: GatewayDependencies = 
     '/graphql',
     express.json({ limit: config.gateway.bodyLimit }),
     defineBody,
-    authenticate(verifier),
+    authenticate({ verifier, principals, apiKeyLimiter }),
     expressMiddleware(apollo, { context: async ({ req }) => stateOf(req) }),
   );
   app.use((_req: Request, res: Response) => {
@@ -110,6 +124,17 @@ export async function createGateway(config: Config, deps: GatewayDependencies = 
     stop,
     stopOnSignals: () => stopOnSignals(stop, logger),
   };
+}
+
+/** A credential check waits at most this long for Auth; then the request gets a 503. */
+const AUTH_INTERNAL_TIMEOUT_MS = 3_000;
+
+/** AUTH_INTERNAL_URL, else the origin of the auth subgraph's routing URL; throws at startup without either. */
+function authInternalUrl(config: Config, supergraphSdl: string): string {
+  if (config.gateway.authInternalUrl) return config.gateway.authInternalUrl;
+  const auth = subgraphEndpoints(supergraphSdl, config.gateway.subgraphUrls).find((s) => s.name === 'auth');
+  if (!auth) throw new Error('no auth subgraph in the supergraph: set AUTH_INTERNAL_URL');
+  return new URL(auth.url).origin;
 }
 
 /**

@@ -30,10 +30,11 @@ async function rejection(token: string): Promise<string> {
 const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
 
 describe('createTokenVerifier', () => {
-  it('accepts a valid token and builds the principal from its claims', async () => {
+  it('accepts a valid token and reads its identifying claims', async () => {
     const claims = issuer.claims();
-    const principal = await verifier.verify(await issuer.token(claims));
-    expect(principal).toMatchObject({ kind: 'user', userId: claims.sub, companyId: claims.cid, role: 'MEMBER', sessionId: claims.sid });
+    const verified = await verifier.verify(await issuer.token(claims));
+    expect(verified).toEqual({ userId: claims.sub, companyId: claims.cid, role: 'MEMBER', sessionId: claims.sid, version: null });
+    expect((await verifier.verify(await issuer.token({ ...claims, ver: 3 }))).version).toBe(3);
   });
 
   it('rejects alg "none"', async () => {
@@ -80,10 +81,12 @@ describe('createTokenVerifier', () => {
     }
   });
 
-  it('rejects claims that do not make a principal', async () => {
+  it('rejects claims that do not identify a membership and session', async () => {
     expect(await rejection(await issuer.token({ role: 'SUPERUSER' }))).toBe('invalid');
     expect(await rejection(await issuer.token({ sub: 'not-a-uuid' }))).toBe('invalid');
     expect(await rejection(await issuer.token({ cid: 42 }))).toBe('invalid');
+    expect(await rejection(await issuer.token({ sid: 'session-1' }))).toBe('invalid');
+    expect(await rejection(await issuer.token({ ver: '2' }))).toBe('invalid');
   });
 
   it('rejects garbage and a tampered payload', async () => {

@@ -19,11 +19,13 @@ beforeAll(async () => {
   degraded = await startGateway({
     upstreams: { omni: stack.omni.url, legacy: `${deadOrigin}/graphql` },
     jwksUrl: `${deadOrigin}/.well-known/jwks.json`,
+    authInternalUrl: deadOrigin,
     env: { SUBGRAPH_TIMEOUT_MS: '300' },
   });
   misconfigured = await startGateway({
     upstreams: { omni: stack.omni.url, legacy: stack.legacy.url },
     jwksUrl: stack.issuer.jwksUrl,
+    authInternalUrl: stack.auth.url,
     env: { INTERNAL_CONTEXT_SECRET: 'a-different-secret-than-the-subgraphs-000' },
   });
 });

@@ -38,6 +38,8 @@ function spawnGateway(): Promise<{ child: ChildProcess; port: number; exited: Pr
     GATEWAY_PORT: '0',
     SUPERGRAPH_PATH: join(dir, 'supergraph.graphql'),
     AUTH_JWKS_URL: issuer.jwksUrl,
+    // Only anonymous requests here: principal state is never asked for.
+    AUTH_INTERNAL_URL: 'http://127.0.0.1:9',
     JWT_ISSUER: ISSUER,
     JWT_AUDIENCE: AUDIENCE,
     SHUTDOWN_GRACE_MS: '10000',

@@ -18,6 +18,8 @@ export const OMNI_SDL = /* GraphQL */ `
     boom: String
     "Throws a VALIDATION_FAILED error with per-field messages."
     invalidInput: String
+    "Answers only while the caller's company has the crm module switched on (module toggles)."
+    crmThing: String
   }
 
   type Mutation {
@@ -28,6 +30,8 @@ export const OMNI_SDL = /* GraphQL */ `
     userId: ID
     companyId: ID
     role: String
+    "The modules the gateway found switched on for the caller's company."
+    modules: [String!]
     requestId: String!
   }
 

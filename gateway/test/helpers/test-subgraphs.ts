@@ -14,6 +14,7 @@ import {
   createLogger,
   createRedis,
   createSubgraphServer,
+  moduleEnabled,
   ValidationError,
   type Config,
   type RequestContext,
@@ -42,6 +43,7 @@ const resolvers = {
       userId: ctx.principal?.kind === 'user' ? ctx.principal.userId : null,
       companyId: ctx.principal?.companyId ?? null,
       role: ctx.principal?.kind === 'user' ? ctx.principal.role : null,
+      modules: ctx.principal?.modules ?? null,
       requestId: ctx.requestId,
     }),
     thing: (_: unknown, args: { id: string }) => thing(args.id),
@@ -55,6 +57,7 @@ const resolvers = {
     invalidInput: () => {
       throw new ValidationError([{ field: 'input.email', message: 'Invalid email' }]);
     },
+    crmThing: () => 'crm is on',
   },
   Mutation: { touch: () => true },
   Thing: {
@@ -64,7 +67,7 @@ const resolvers = {
 };
 
 const permissions = {
-  Query: { whoami: allow, thing: allow, slow: allow, boom: allow, invalidInput: allow },
+  Query: { whoami: allow, thing: allow, slow: allow, boom: allow, invalidInput: allow, crmThing: moduleEnabled('crm') },
   Mutation: { touch: allow },
   Whoami: allow,
   Thing: allow,

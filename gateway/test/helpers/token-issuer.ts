@@ -29,12 +29,15 @@ export interface TokenIssuer {
   claims(): JWTPayload & Record<string, unknown>;
   /** Requests the JWKS endpoint has served. */
   jwksRequests(): number;
+  /** Claims of every token issued, by session id (what the Auth stand-in knows to exist). */
+  issued: Map<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
 export async function startTokenIssuer(): Promise<TokenIssuer> {
   const key = await generateSigningKey();
   let requests = 0;
+  const issued = new Map<string, Record<string, unknown>>();
   const server: Server = createServer((req, res) => {
     if (req.url !== '/.well-known/jwks.json') return void res.writeHead(404).end();
     requests += 1;
@@ -66,11 +69,13 @@ export async function startTokenIssuer(): Promise<TokenIssuer> {
       const signer = options.key ?? key;
       const payload: Record<string, unknown> = { ...claims(), ...overrides };
       for (const [name, value] of Object.entries(payload)) if (value === undefined) delete payload[name];
+      if (typeof payload['sid'] === 'string') issued.set(payload['sid'], payload);
       return new SignJWT(payload)
         .setProtectedHeader({ alg: 'EdDSA', kid: signer.kid, typ: options.typ ?? 'at+jwt' })
         .sign(signer.privateKey);
     },
     jwksRequests: () => requests,
+    issued,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,6 +1,10 @@
 // What the resolvers of each GraphQL type receive as parent (graphql-codegen `mappers`): the
 // Prisma rows, minus anything GraphQL must never see.
 import type { Company, Role, User } from '@omni/core';
+import type { ApiKeyRecord, ServiceAccountRecord } from './api-keys/repository.js';
+import type { AuditEventRecord } from './audit/repository.js';
+import type { InvitationRecord } from './invitations/repository.js';
+import type { MemberRecord } from './members/repository.js';
 
 /** A user row without its secrets (password hash, TOTP secret), which are never loaded for GraphQL. */
 export type UserRecord = Omit<User, 'passwordHash' | 'totpSecret' | 'totpLastStep'>;
@@ -24,3 +28,12 @@ export type CompanyMapper = Company & {
   /** Set when reached through a UserMapper's newSession (see there). */
   newSession?: true;
 };
+
+/** Service accounts and API keys as stored (the key's hash is never loaded for GraphQL). */
+export type ServiceAccountMapper = ServiceAccountRecord;
+export type ApiKeyMapper = ApiKeyRecord;
+
+/** Memberships, invitations (without the token hash) and audit events as stored. */
+export type MemberMapper = MemberRecord;
+export type InvitationMapper = InvitationRecord;
+export type AuditEventMapper = AuditEventRecord;

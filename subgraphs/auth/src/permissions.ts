@@ -1,6 +1,11 @@
 // Who may read what, field by field. createSubgraphServer denies everything not listed here
 // (fallbackRule: deny) and adds the federation plumbing (_service, _entities).
 import { AppError, isAuthenticated, isPublic, or, rule, type RuleTree } from '@omni/core';
+import { apiKeyPermissions } from './api-keys/permissions.js';
+import { tenancyPermissions } from './members/permissions.js';
+import { mfaPermissions } from './mfa/permissions.js';
+import { passwordResetPermissions } from './password-reset/permissions.js';
+import { sessionPermissions } from './session/permissions.js';
 
 /**
  * The parent object belongs to a session opened by this very request (signUp/logIn set
@@ -21,10 +26,23 @@ const isSignedIn = or(isAuthenticated, isNewSessionOwner);
 const publicResult = isPublic;
 
 export const permissions: RuleTree = {
+  ...apiKeyPermissions.types,
+  ...sessionPermissions.types,
+  ...mfaPermissions.types,
+  ...tenancyPermissions.types,
+  ...passwordResetPermissions.types,
   Query: {
+    ...tenancyPermissions.Query,
+    ...apiKeyPermissions.Query,
+    ...sessionPermissions.Query,
     me: isAuthenticated,
   },
   Mutation: {
+    ...apiKeyPermissions.Mutation,
+    ...sessionPermissions.Mutation,
+    ...mfaPermissions.Mutation,
+    ...tenancyPermissions.Mutation,
+    ...passwordResetPermissions.Mutation,
     signUp: isPublic,
     logIn: isPublic,
   },
@@ -34,10 +52,12 @@ export const permissions: RuleTree = {
     name: isSignedIn,
     role: isSignedIn,
     company: isSignedIn,
+    ...mfaPermissions.User,
   },
   Company: {
     id: isSignedIn,
     name: isSignedIn,
+    ...tenancyPermissions.Company,
   },
   AuthPayload: {
     accessToken: publicResult,

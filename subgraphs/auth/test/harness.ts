@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import pg from 'pg';
-import { MODULES, signInternalContext, type Config, type Principal, type Role, type RunningService } from '@omni/core';
+import { MODULES, signInternalContext, type ClientInfo, type Config, type Principal, type Role, type RunningService } from '@omni/core';
 import { testConfig } from '@omni/core/testing';
-import { createAuthSubgraph, SUBGRAPH_NAME } from '../src/server.js';
+import { createAuthSubgraph, SUBGRAPH_NAME, type AuthSubgraphDeps } from '../src/server.js';
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -17,16 +17,26 @@ export interface GraphQLResponse<T> {
 export interface AuthHarness {
   config: Config;
   baseUrl: string;
-  /** Sends an operation as the gateway would, on behalf of `principal` (anonymous by default). */
-  call<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, principal?: Principal | null): Promise<GraphQLResponse<T>>;
+  /**
+   * Sends an operation as the gateway would, on behalf of `principal` (anonymous by default),
+   * from `client` (127.0.0.1 by default).
+   */
+  call<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    principal?: Principal | null,
+    client?: ClientInfo,
+  ): Promise<GraphQLResponse<T>>;
   /** Runs SQL as the owner role (no row-level security). */
   sql<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
 
-export async function startAuth(): Promise<AuthHarness> {
+export async function startAuth(deps: AuthSubgraphDeps = {}): Promise<AuthHarness> {
   const config = testConfig();
-  const service: RunningService = await createAuthSubgraph(config);
+  // Abuse-limit counters per harness, so test files (and reruns) never share an IP's budget.
+  const abuse = { prefix: `test:${randomUUID()}:abuse`, ...deps.abuse };
+  const service: RunningService = await createAuthSubgraph(config, { ...deps, abuse });
   const port = await service.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${port}`;
   const pool = new pg.Pool({ connectionString: config.database.ownerUrl, max: 4 });
@@ -34,9 +44,9 @@ export async function startAuth(): Promise<AuthHarness> {
   return {
     config,
     baseUrl,
-    async call<T>(query: string, variables: Record<string, unknown> = {}, principal: Principal | null = null) {
+    async call<T>(query: string, variables: Record<string, unknown> = {}, principal: Principal | null = null, client?: ClientInfo) {
       const context = await signInternalContext(
-        { principal, requestId: `test-${randomUUID()}`, client: { ip: '127.0.0.1', userAgent: 'auth-tests' } },
+        { principal, requestId: `test-${randomUUID()}`, client: client ?? { ip: '127.0.0.1', userAgent: 'auth-tests' } },
         { secret: config.internalContext.secret, subgraph: SUBGRAPH_NAME, operation: { query, variables }, ttlSeconds: 60 },
       );
       const response = await fetch(`${baseUrl}/graphql`, {

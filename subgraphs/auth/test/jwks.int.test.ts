@@ -10,7 +10,8 @@ let auth: AuthHarness;
 const kids = { recent: `test-${randomBytes(8).toString('hex')}`, old: `test-${randomBytes(8).toString('hex')}` };
 
 beforeAll(async () => {
-  auth = await startAuth();
+  // Re-read the keys on every JWKS request: the keys below are inserted after the service started.
+  auth = await startAuth({ keys: { jwksMaxAgeMs: 0 } });
   const ttl = auth.config.auth.accessTokenTtlSeconds;
   for (const [kid, retiredSecondsAgo] of [[kids.recent, ttl / 2], [kids.old, ttl + 60]] as const) {
     const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });

@@ -3,7 +3,7 @@
 // deliberate decision rather than a silent FORBIDDEN.
 import { fileURLToPath } from 'node:url';
 import { buildASTSchema, isObjectType } from 'graphql';
-import { loadSubgraphTypeDefs } from '@omni/core';
+import { isPublic, loadSubgraphTypeDefs } from '@omni/core';
 import { describe, expect, test } from 'vitest';
 import { permissions } from '../src/permissions.js';
 
@@ -13,7 +13,18 @@ const typeDefs = loadSubgraphTypeDefs(fileURLToPath(new URL('../src/schema', imp
 const schema = buildASTSchema(typeDefs, { assumeValidSDL: true });
 
 /** Shared types from common.graphql that this subgraph does not serve. */
-const NOT_OURS = new Set(['PageInfo.hasNextPage', 'PageInfo.endCursor']);
+const NOT_OURS = new Set<string>();
+
+/** The only operations anonymous callers may use: each proves who the caller is by itself. */
+const PUBLIC_OPERATIONS = [
+  'Mutation.acceptInvitation',
+  'Mutation.logIn',
+  'Mutation.refreshSession',
+  'Mutation.requestPasswordReset',
+  'Mutation.resetPassword',
+  'Mutation.signUp',
+  'Mutation.verifyMfa',
+];
 
 const schemaFields = Object.values(schema.getTypeMap())
   .filter((type) => isObjectType(type) && !type.name.startsWith('__'))
@@ -30,8 +41,12 @@ describe('permissions', () => {
     expect(ruleFields).toEqual(schemaFields);
   });
 
-  test('leave only sign-up and log-in open among the root fields', () => {
-    expect(Object.keys(permissions['Mutation'] as object).sort()).toEqual(['logIn', 'signUp']);
-    expect(Object.keys(permissions['Query'] as object)).toEqual(['me']);
+  test('leave only the credential-proving operations open among the root fields', () => {
+    const open = ['Query', 'Mutation'].flatMap((type) =>
+      Object.entries(permissions[type] as Record<string, unknown>)
+        .filter(([, rule]) => rule === isPublic)
+        .map(([field]) => `${type}.${field}`),
+    );
+    expect(open.sort()).toEqual(PUBLIC_OPERATIONS);
   });
 });

@@ -34,7 +34,8 @@ describe.concurrent('signUp', () => {
     expect(sessions).toEqual([
       { companyId: payload.user.company.id, refreshTokenHash: createHash('sha256').update(payload.refreshToken).digest('hex') },
     ]);
-    expect(Buffer.from(payload.refreshToken, 'base64url')).toHaveLength(32);
+    // omr_ + base64url(company id (16 bytes) + 32 random bytes)
+    expect(payload.refreshToken).toMatch(/^omr_[A-Za-z0-9_-]{64}$/);
   });
 
   test('stores the password as argon2id with the OWASP parameters', async () => {

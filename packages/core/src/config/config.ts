@@ -53,6 +53,10 @@ const schema = databaseSchema.extend({
 
   AUTH_PORT: port.default(4001),
   AUTH_JWKS_URL: z.url().optional(),
+  /** Where the gateway asks Auth for live principal state on a cache miss; default: the auth subgraph's origin. */
+  AUTH_INTERNAL_URL: z.url().optional(),
+  /** Requests per minute each API key may make through the gateway. */
+  API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   JWT_ISSUER: z.string().default('https://omni.local/auth'),
   JWT_AUDIENCE: z.string().default('omni-api'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(900).default(900),
@@ -93,6 +97,9 @@ export interface Config {
     /** Overrides of the routing URLs composed into supergraph.graphql, by subgraph name. */
     subgraphUrls: Record<string, string>;
     jwksUrl: string;
+    /** Base URL of Auth's internal endpoints; undefined: the auth subgraph's routing origin. */
+    authInternalUrl: string | undefined;
+    apiKeyRateLimitPerMinute: number;
   };
   auth: {
     port: number;
@@ -172,6 +179,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       trustProxyHops: env.TRUST_PROXY_HOPS,
       subgraphUrls: subgraphUrlOverrides(source),
       jwksUrl: env.AUTH_JWKS_URL ?? `http://127.0.0.1:${env.AUTH_PORT}/.well-known/jwks.json`,
+      authInternalUrl: env.AUTH_INTERNAL_URL,
+      apiKeyRateLimitPerMinute: env.API_KEY_RATE_LIMIT_PER_MINUTE,
     },
     auth: {
       port: env.AUTH_PORT,

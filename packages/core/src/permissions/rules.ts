@@ -22,32 +22,46 @@ export const isUser = rule({ cache: 'contextual' })((_parent, _args, ctx: Reques
   return ctx.principal.kind === 'user' ? true : new AppError('FORBIDDEN');
 });
 
+/**
+ * graphql-shield refuses two different rules with the same name, so each named rule is created
+ * once per process and shared by every caller.
+ */
+const namedRules = new Map<string, ShieldRule>();
+function once(name: string, create: () => ShieldRule): ShieldRule {
+  let existing = namedRules.get(name);
+  if (!existing) {
+    existing = create();
+    namedRules.set(name, existing);
+  }
+  return existing;
+}
+
 /** The caller holds `permission` (from its role, or among an API key's scopes). */
-export function can(permission: Permission) {
-  return rule(`can:${permission}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
+export function can(permission: Permission): ShieldRule {
+  return once(`can:${permission}`, () => rule(`can:${permission}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
     if (!ctx.principal) return new AppError('UNAUTHENTICATED');
     return hasPermission(ctx.principal, permission) ? true : new AppError('FORBIDDEN');
-  });
+  }));
 }
 
 /**
  * The module is switched on for the caller's company. The gateway puts the company's current
  * modules into every principal, so a toggle takes effect on the next request.
  */
-export function moduleEnabled(module: ModuleName) {
-  return rule(`module:${module}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
+export function moduleEnabled(module: ModuleName): ShieldRule {
+  return once(`module:${module}`, () => rule(`module:${module}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
     if (!ctx.principal) return new AppError('UNAUTHENTICATED');
     return ctx.principal.modules.includes(module) ? true : new AppError('MODULE_DISABLED', `The ${module} module is switched off for this company.`);
-  });
+  }));
 }
 
 /** The caller's role in the token's company is at least `minimum` (prefer `can`). */
-export function hasRole(minimum: Role) {
-  return rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
+export function hasRole(minimum: Role): ShieldRule {
+  return once(`hasRole:${minimum}`, () => rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: RequestContext) => {
     if (!ctx.principal) return new AppError('UNAUTHENTICATED');
     if (ctx.principal.kind !== 'user') return new AppError('FORBIDDEN');
     return roleAtLeast(ctx.principal.role, minimum) ? true : new AppError('FORBIDDEN');
-  });
+  }));
 }
 
 /**

@@ -2,10 +2,13 @@
 // so these run on the plain client, outside any tenant transaction.
 import type { Prisma, PrismaClient } from '@omni/core';
 
-export interface StoredPublicKey {
+export interface StoredKey {
   kid: string;
   alg: string;
   publicJwk: Prisma.JsonValue;
+  privateJwk: Prisma.JsonValue;
+  createdAt: Date;
+  retiredAt: Date | null;
 }
 
 export interface NewSigningKey {
@@ -15,27 +18,31 @@ export interface NewSigningKey {
   privateJwk: Prisma.InputJsonObject;
 }
 
-/**
- * The key to sign with: the newest one not retired. Processes that each created a key at the same
- * moment all pick the same one here (ties broken by kid).
- */
-export function findNewestActiveKey(prisma: PrismaClient): Promise<{ kid: string; alg: string; privateJwk: Prisma.JsonValue } | null> {
-  return prisma.signingKey.findFirst({
-    where: { retiredAt: null },
-    orderBy: [{ createdAt: 'desc' }, { kid: 'desc' }],
-    select: { kid: true, alg: true, privateJwk: true },
-  });
-}
-
-/** Public halves of keys that still verify: not retired, or retired after `retiredAfter`. */
-export function findVerificationKeys(prisma: PrismaClient, retiredAfter: Date): Promise<StoredPublicKey[]> {
+/** Keys that may still sign or verify: not retired, or retired after `retiredAfter`. */
+export function findLiveKeys(prisma: PrismaClient, retiredAfter: Date): Promise<StoredKey[]> {
   return prisma.signingKey.findMany({
     where: { OR: [{ retiredAt: null }, { retiredAt: { gt: retiredAfter } }] },
     orderBy: [{ createdAt: 'desc' }, { kid: 'desc' }],
-    select: { kid: true, alg: true, publicJwk: true },
   });
 }
 
-export async function insertSigningKey(prisma: PrismaClient, key: NewSigningKey): Promise<void> {
-  await prisma.signingKey.create({ data: key });
+/** Every key ever created, without private halves (the key command's listing). */
+export function findAllKeys(prisma: PrismaClient): Promise<Array<{ kid: string; alg: string; createdAt: Date; retiredAt: Date | null }>> {
+  return prisma.signingKey.findMany({
+    orderBy: [{ createdAt: 'desc' }, { kid: 'desc' }],
+    select: { kid: true, alg: true, createdAt: true, retiredAt: true },
+  });
+}
+
+export async function insertSigningKey(prisma: PrismaClient, key: NewSigningKey): Promise<{ kid: string; createdAt: Date }> {
+  return prisma.signingKey.create({ data: key, select: { kid: true, createdAt: true } });
+}
+
+/**
+ * Retires the given keys that are still active; returns how many it retired. Idempotent, so
+ * replicas retiring the same keys at once do not conflict.
+ */
+export async function retireKeys(prisma: PrismaClient, kids: readonly string[]): Promise<number> {
+  const { count } = await prisma.signingKey.updateMany({ where: { kid: { in: [...kids] }, retiredAt: null }, data: { retiredAt: new Date() } });
+  return count;
 }
