@@ -1,5 +1,6 @@
-// Builds the auth subgraph: signing keys, password hashing and the two features' services,
-// served by the platform's createSubgraphServer. Nothing here listens; index.ts does.
+// Builds the auth subgraph: signing keys, password hashing, abuse limits, mail delivery and every
+// feature's services, served by the platform's createSubgraphServer. Nothing here listens;
+// index.ts does. Each feature's resolvers and permissions live in its own folder.
 import { fileURLToPath } from 'node:url';
 import {
   createDatabase,
@@ -66,7 +67,7 @@ export interface AuthSubgraphDeps {
 export async function createAuthSubgraph(config: Config, deps: AuthSubgraphDeps = {}): Promise<RunningService> {
   const logger = deps.logger ?? createLogger({ service: SUBGRAPH_NAME, level: config.logLevel });
   const database = deps.database ?? createDatabase(config.database, logger);
-  const redis = deps.redis ?? createRedis(config.redis.url, SUBGRAPH_NAME);
+  const redis = deps.redis ?? createRedis(config.redis.url, SUBGRAPH_NAME, logger);
   // Its own fail-fast connection: limits must refuse at once while Redis is down, not queue.
   const limitsRedis = deps.limitsRedis ?? createRedis(config.redis.url, 'auth-limits', logger, { failFast: true });
   const limits = new AbuseLimits(limitsRedis, { logger, ...deps.abuse });
@@ -104,13 +105,33 @@ export async function createAuthSubgraph(config: Config, deps: AuthSubgraphDeps 
       publicAppUrl: config.mail.publicAppUrl,
     });
     const tenancy = createTenancyServices({ config, database, hasher, sessions, limits, state });
-    const auth: AuthService = { accounts: new AccountService({ database, hasher, sessions }), sessions, limits, mfa, apiKeys, state, refresh, sessionManagement, passwordChange, passwordReset, email: email.outbox, ...tenancy };
+    const auth: AuthService = {
+      accounts: new AccountService({ database, hasher, sessions }),
+      sessions,
+      refresh,
+      sessionManagement,
+      passwordChange,
+      passwordReset,
+      mfa,
+      apiKeys,
+      limits,
+      state,
+      email: email.outbox,
+      ...tenancy,
+    };
     const stateReader = new PrincipalStateReader({ database, redis, logger });
     const service = await createSubgraphServer<SubgraphContext>(
       {
         name: SUBGRAPH_NAME,
         typeDefs: loadSubgraphTypeDefs(SCHEMA_DIR),
-        resolvers: mergeResolvers(accountResolvers, sessionResolvers, mfaResolvers, apiKeyResolvers, passwordResetResolvers, ...tenancyResolvers) as SubgraphDefinition<SubgraphContext>['resolvers'],
+        resolvers: mergeResolvers(
+          accountResolvers,
+          sessionResolvers,
+          mfaResolvers,
+          apiKeyResolvers,
+          passwordResetResolvers,
+          ...tenancyResolvers,
+        ) as SubgraphDefinition<SubgraphContext>['resolvers'],
         permissions,
         extendContext: (base) => ({ ...base, auth }),
         routes: (app) => {
@@ -141,7 +162,7 @@ function alsoOnStop(service: RunningService, logger: Logger, ...closers: Array<(
   return { ...service, stop, stopOnSignals: () => stopOnSignals(stop, logger) };
 }
 
-/** Combines the features' resolver maps type by type (both define Mutation fields). */
+/** Combines the features' resolver maps type by type (several define Query and Mutation fields). */
 function mergeResolvers(...maps: Resolvers[]): Resolvers {
   const merged: Record<string, object> = {};
   for (const map of maps) {
