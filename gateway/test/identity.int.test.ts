@@ -1,7 +1,8 @@
-// Who a subgraph believes is calling: only what the gateway derived from a verified token,
-// carried in the signed internal context. Client-sent identity headers never arrive, invalid
-// tokens are refused, and a subgraph refuses anything the gateway did not sign.
-import { randomUUID } from 'node:crypto';
+// Who a subgraph believes is calling: only what the gateway put into the signed internal
+// context. Without a credential that is nobody; a malformed credential is refused, never
+// downgraded to anonymous; and a subgraph refuses anything the gateway did not sign. (Real
+// tokens, forwarded principals and client-sent identity headers next to them are tested against
+// the real Auth: test/e2e/access-tokens.)
 import { INTERNAL_CONTEXT_HEADER, signInternalContext } from '@omni/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './helpers/harness.js';
@@ -21,36 +22,6 @@ describe('identity at the gateway', () => {
     const { status, headers, body } = await stack.gw.post(WHOAMI);
     expect(status).toBe(200);
     expect(body.data?.['whoami']).toEqual({ userId: null, companyId: null, role: null, requestId: headers.get('x-request-id') });
-  });
-
-  it('forwards the verified principal and ignores client-sent identity headers', async () => {
-    const claims = stack.issuer.claims();
-    const token = await stack.issuer.token(claims);
-    const forgedContext = await signInternalContext(
-      { principal: { kind: 'user', userId: randomUUID(), companyId: randomUUID(), role: 'OWNER', sessionId: randomUUID(), modules: [] }, requestId: 'forged', client: { ip: null, userAgent: null } },
-      { secret: 'not-the-gateway-secret-but-long-enough-000', subgraph: 'omni', operation: { query: WHOAMI }, ttlSeconds: 60 },
-    );
-    const otherCompany = randomUUID();
-    const { body } = await stack.gw.post(WHOAMI, {
-      headers: {
-        authorization: `Bearer ${token}`,
-        [INTERNAL_CONTEXT_HEADER]: forgedContext,
-        'x-user-id': randomUUID(),
-        'x-company-id': otherCompany,
-        'x-roles': 'OWNER',
-        cookie: 'session=abc',
-        'apollo-federation-include-trace': 'ftv1',
-      },
-    });
-    expect(body.errors).toBeUndefined();
-    expect(body.data?.['whoami']).toMatchObject({ userId: claims.sub, companyId: claims.cid, role: 'MEMBER' });
-
-    const seen = lastSeen();
-    for (const header of ['authorization', 'x-user-id', 'x-company-id', 'x-roles', 'cookie', 'apollo-federation-include-trace']) {
-      expect(seen[header], header).toBeUndefined();
-    }
-    expect(seen[INTERNAL_CONTEXT_HEADER]).toBeTypeOf('string');
-    expect(seen[INTERNAL_CONTEXT_HEADER]).not.toBe(forgedContext);
   });
 
   it('sends the request id (signed and as x-request-id) and a traceparent in the caller trace', async () => {
@@ -73,13 +44,11 @@ describe('identity at the gateway', () => {
   });
 
   it.each([
-    ['an expired token', async () => `Bearer ${await stack.issuer.token({ exp: Math.floor(Date.now() / 1000) - 60 })}`],
-    ['a token for another audience', async () => `Bearer ${await stack.issuer.token({ aud: 'another-api' })}`],
-    ['a malformed token', async () => 'Bearer not-a-jwt'],
-    ['another scheme', async () => 'Basic dXNlcjpwYXNz'],
-  ])('answers 401 UNAUTHENTICATED for %s, never anonymous', async (_name, header) => {
+    ['a malformed token', 'Bearer not-a-jwt'],
+    ['another scheme', 'Basic dXNlcjpwYXNz'],
+  ])('answers 401 UNAUTHENTICATED for %s, never anonymous', async (_name, authorization) => {
     const before = stack.omni.seen.length;
-    const { status, headers, body } = await stack.gw.post(WHOAMI, { headers: { authorization: await header() } });
+    const { status, headers, body } = await stack.gw.post(WHOAMI, { headers: { authorization } });
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } }] });

@@ -6,27 +6,27 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testConfig, testEnv } from '@omni/core/testing';
+import { freePort, testConfig, testEnv } from '@omni/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeFixture } from './helpers/fixture-supergraph.js';
 import { startLegacySubgraph, startOmniSubgraph, type LegacySubgraph, type OmniSubgraph } from './helpers/test-subgraphs.js';
-import { AUDIENCE, ISSUER, startTokenIssuer, type TokenIssuer } from './helpers/token-issuer.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(REPO_ROOT, 'node_modules/.bin/tsx');
 
 let omni: OmniSubgraph;
 let legacy: LegacySubgraph;
-let issuer: TokenIssuer;
+/** Where Auth would be: nothing listens, as only an anonymous request is sent. */
+let noAuth: string;
 let dir: string;
 
 beforeAll(async () => {
-  [omni, legacy, issuer] = await Promise.all([startOmniSubgraph(testConfig()), startLegacySubgraph(), startTokenIssuer()]);
+  [omni, legacy, noAuth] = await Promise.all([startOmniSubgraph(testConfig()), startLegacySubgraph(), freePort().then((port) => `http://127.0.0.1:${port}`)]);
   dir = mkdtempSync(join(tmpdir(), 'omni-gateway-'));
   writeFileSync(join(dir, 'supergraph.graphql'), composeFixture({ omni: omni.url, legacy: legacy.url }));
 });
 afterAll(async () => {
-  await Promise.all([omni?.stop(), legacy?.stop(), issuer?.close()]);
+  await Promise.all([omni?.stop(), legacy?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,11 +37,8 @@ function spawnGateway(): Promise<{ child: ChildProcess; port: number; exited: Pr
     GATEWAY_HOST: '127.0.0.1',
     GATEWAY_PORT: '0',
     SUPERGRAPH_PATH: join(dir, 'supergraph.graphql'),
-    AUTH_JWKS_URL: issuer.jwksUrl,
-    // Only anonymous requests here: principal state is never asked for.
-    AUTH_INTERNAL_URL: 'http://127.0.0.1:9',
-    JWT_ISSUER: ISSUER,
-    JWT_AUDIENCE: AUDIENCE,
+    AUTH_JWKS_URL: `${noAuth}/.well-known/jwks.json`,
+    AUTH_INTERNAL_URL: noAuth,
     SHUTDOWN_GRACE_MS: '10000',
   });
   const child = spawn(TSX, ['gateway/src/index.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,13 +1,15 @@
 // Per-tenant modules end to end: Auth plus a subgraph with a field guarded by moduleEnabled('crm')
 // (the gateway tests' `omni` subgraph), behind TWO gateways sharing Redis. An owner switches crm
 // off through one gateway (setModuleEnabled); the very next request through either gateway gets
-// MODULE_DISABLED for that company only, for tokens and API keys alike, with no restart.
-import { randomUUID } from 'node:crypto';
+// MODULE_DISABLED for that company only, for tokens and API keys alike, with no restart. Auth
+// itself is always on, whatever the company's state says.
 import { parse } from 'graphql';
+import { createRedis, MODULES } from '@omni/core';
 import { testConfig } from '@omni/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OMNI_SDL } from '../../gateway/test/helpers/fixture-supergraph.js';
 import { startOmniSubgraph, type OmniSubgraph } from '../../gateway/test/helpers/test-subgraphs.js';
+import { PrincipalStatePublisher } from '../../subgraphs/auth/src/principal-state/publisher.js';
 import { startPlatform, type Platform } from './platform.js';
 
 let omni: OmniSubgraph;
@@ -22,14 +24,9 @@ afterAll(async () => {
   await omni?.stop();
 });
 
-const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { ... on AuthPayload { accessToken } } }`;
 const SET_MODULE = `mutation($input: SetModuleEnabledInput!) { setModuleEnabled(input: $input) { __typename } }`;
 
-async function owner(): Promise<string> {
-  const tag = randomUUID();
-  const input = { companyName: `Co ${tag}`, name: 'Owner', email: `m-${tag}@example.test`, password: `password-${tag}` };
-  return (await platform.graphql<{ signUp: { accessToken: string } }>(SIGN_UP, { variables: { input } })).body.data!.signUp.accessToken;
-}
+const owner = async () => (await platform.signUp()).token;
 
 async function apiKeyOf(token: string): Promise<string> {
   const account = await platform.graphql<{ createServiceAccount: { id: string } }>(
@@ -69,5 +66,19 @@ describe('switching a module on two gateways', () => {
 
     await platform.graphql(SET_MODULE, { token, gateway: 1, variables: { input: { module: 'CRM', enabled: true } } });
     for (const gateway of [0, 1]) for (const c of credentials) expect((await crm(gateway, c)).body).toEqual({ data: { crmThing: 'crm is on' } });
+  });
+
+  it('always keeps auth on, whatever the company state says', async () => {
+    const account = await platform.signUp();
+    const modules = async () => (await platform.graphql<{ whoami: { modules: string[] } }>('{ whoami { modules } }', { token: account.token, gateway: 1 })).body;
+    expect(await modules()).toEqual({ data: { whoami: { modules: [...MODULES] } } });
+    // Auth never publishes a company without auth; a state saying so must not switch auth off.
+    const redis = createRedis(platform.config.redis.url, 'e2e-modules');
+    try {
+      await new PrincipalStatePublisher(redis).company(account.companyId, { modules: [] });
+    } finally {
+      redis.disconnect();
+    }
+    expect(await modules()).toEqual({ data: { whoami: { modules: ['auth'] } } });
   });
 });

@@ -11,28 +11,14 @@ import {
   membershipStateSchema,
   sessionStateSchema,
   signInternalContext,
-  type ApiKeyState,
-  type CompanyState,
-  type MembershipState,
-  type SessionState,
+  type ApiKeyStateAnswer,
+  type TokenStateAnswer,
 } from '@omni/core';
 import { AuthenticationError } from '../auth.js';
 import type { PresentedApiKey } from './api-key.js';
 
 const AUDIENCE = 'auth-internal';
 
-export interface TokenStateAnswer {
-  membership: MembershipState;
-  session: SessionState;
-  company: CompanyState;
-}
-
-export interface ApiKeyStateAnswer {
-  apiKey: ApiKeyState;
-  company: CompanyState | null;
-  /** How long the answer may be cached (never past the key's expiry). */
-  ttlSeconds: number;
-}
 
 export interface AuthInternalClient {
   tokenState(request: { companyId: string; userId: string; sessionId: string }): Promise<TokenStateAnswer>;

@@ -88,12 +88,12 @@ export async function createAuthSubgraph(config: Config, deps: AuthSubgraphDeps 
       logger,
       refreshTokenTtlSeconds: config.auth.refreshTokenTtlSeconds,
     });
-    const mfa = createMfaServices({ config, database, hasher, limits, challenges, sessions, outbox: email.outbox });
     const state = new PrincipalStatePublisher(redis);
+    const mfa = createMfaServices({ config, database, hasher, limits, challenges, sessions, outbox: email.outbox, state, logger });
     const apiKeys = new ApiKeyService({ state });
     const refresh = new RefreshService({ database, sessions, state, logger });
     const sessionManagement = new SessionManagementService({ state, logger });
-    const passwordChange = new PasswordChangeService({ database, hasher, limits, state, logger });
+    const passwordChange = new PasswordChangeService({ database, hasher, limits, secondFactor: mfa.stepUp, state, logger });
     const passwordReset = new PasswordResetService({
       ...deps.passwordReset,
       database,

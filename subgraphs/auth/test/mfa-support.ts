@@ -1,12 +1,14 @@
 // Shared by the second-factor tests: TOTP codes from two independent generators (the `oathtool`
-// CLI from OATH Toolkit, and otplib), the GraphQL documents, and a user with TOTP turned on.
+// CLI from OATH Toolkit, and otplib), the GraphQL documents, a user with TOTP turned on, and the
+// sessions such a user opens.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
-import type { ClientInfo, Principal } from '@omni/core';
+import type { ClientInfo, Principal, UserPrincipal } from '@omni/core';
 import { DEFAULT_POLICIES } from '../src/abuse/policies.js';
 import type { AuthSubgraphDeps } from '../src/server.js';
-import { principalFrom, signUp, uniqueSignUp, type AuthHarness, type AuthPayload, type GraphQLResponse } from './harness.js';
+import { signUp, uniqueSignUp, type AuthHarness, type AuthPayload, type GraphQLResponse } from './harness.js';
+import { personFrom } from './session-fixtures.js';
 
 export const STEP_SECONDS = 30;
 
@@ -73,6 +75,8 @@ export const CONFIRM = `mutation($input: ConfirmTotpInput!) { confirmTotp(input:
 export const DISABLE = `mutation($input: DisableTotpInput!) { disableTotp(input: $input) { ${select('... on TotpDisabled { disabledAt }')} } }`;
 export const REGENERATE = `mutation($input: RegenerateRecoveryCodesInput!) { regenerateRecoveryCodes(input: $input) { ${select('... on RecoveryCodes { codes }')} } }`;
 export const ME_TOTP = /* GraphQL */ `query { me { id totpEnabled } }`;
+export const CHANGE_PASSWORD_MFA = `mutation($input: ChangePasswordInput!) { changePassword(input: $input) { ${select('... on PasswordChanged { ok otherSessionsRevoked }')} } }`;
+export const DISABLE_COUNTING = `mutation($input: DisableTotpInput!) { disableTotp(input: $input) { ${select('... on TotpDisabled { disabledAt otherSessionsRevoked }')} } }`;
 
 /** Any member of the result unions, as the documents above select them. */
 export interface MfaResult extends Partial<AuthPayload> {
@@ -80,6 +84,8 @@ export interface MfaResult extends Partial<AuthPayload> {
   challenge?: string;
   codes?: string[];
   disabledAt?: string;
+  ok?: boolean;
+  otherSessionsRevoked?: number;
   code?: string;
   message?: string;
   fields?: Array<{ field: string; message: string }>;
@@ -96,7 +102,7 @@ export interface EnrolledUser {
   password: string;
   userId: string;
   companyId: string;
-  principal: Principal;
+  principal: UserPrincipal;
   secret: string;
   recoveryCodes: string[];
 }
@@ -107,7 +113,7 @@ export interface EnrolledUser {
  */
 export async function enrolledUser(auth: AuthHarness): Promise<EnrolledUser> {
   const { input, payload } = await signUp(auth, uniqueSignUp());
-  const principal = await principalFrom(auth, payload.accessToken);
+  const principal = await personFrom(auth, payload.accessToken);
   const enrolment = (await auth.call<{ enrollTotp: { secret: string } }>(ENROLL, {}, principal)).data?.enrollTotp;
   if (!enrolment?.secret) throw new Error('enrolment failed');
   const now = await midStep();
@@ -129,4 +135,23 @@ export async function challengeFor(auth: AuthHarness, user: EnrolledUser, client
   const { result } = await mutate(auth, LOG_IN_MFA, { email: user.email, password: user.password }, null, client);
   if (result?.__typename !== 'MfaRequired' || !result.challenge) throw new Error(`expected MfaRequired: ${JSON.stringify(result)}`);
   return result.challenge;
+}
+
+/** A session of an enrolled user: logIn, then verifyMfa with `code` (fails the test otherwise). */
+export async function mfaSession(auth: AuthHarness, user: EnrolledUser, code: string): Promise<{ refreshToken: string; principal: UserPrincipal }> {
+  const { result } = await mutate(auth, VERIFY, { challenge: await challengeFor(auth, user), code });
+  if (result?.__typename !== 'AuthPayload' || !result.accessToken || !result.refreshToken) throw new Error(`verifyMfa failed: ${JSON.stringify(result)}`);
+  return { refreshToken: result.refreshToken, principal: await personFrom(auth, result.accessToken) };
+}
+
+/**
+ * Makes the user a MEMBER of another, fresh company and the company logIn opens sessions in from
+ * now on; returns that company's id and its owner's principal.
+ */
+export async function joinAnotherCompany(auth: AuthHarness, userId: string): Promise<{ companyId: string; owner: UserPrincipal }> {
+  const other = await signUp(auth);
+  const companyId = other.payload.user.company.id;
+  await auth.sql('INSERT INTO "Membership" ("companyId", "userId", role) VALUES ($1, $2, $3)', [companyId, userId, 'MEMBER']);
+  await auth.sql('UPDATE "User" SET "defaultCompanyId" = $1 WHERE id = $2', [companyId, userId]);
+  return { companyId, owner: await personFrom(auth, other.payload.accessToken) };
 }

@@ -45,3 +45,19 @@ export type MembershipState = z.infer<typeof membershipStateSchema>;
 export type SessionState = z.infer<typeof sessionStateSchema>;
 export type CompanyState = z.infer<typeof companyStateSchema>;
 export type ApiKeyState = z.infer<typeof apiKeyStateSchema>;
+
+/** What Auth's internal endpoint answers for an access token's state (gateway cache miss). */
+export interface TokenStateAnswer {
+  membership: MembershipState;
+  session: SessionState;
+  company: CompanyState;
+}
+
+/** What Auth's internal endpoint answers for a presented API key. */
+export interface ApiKeyStateAnswer {
+  apiKey: ApiKeyState;
+  /** The key's company; null when the key is invalid. */
+  company: CompanyState | null;
+  /** How long the answer may be cached: never past the key's own expiry. */
+  ttlSeconds: number;
+}

@@ -224,10 +224,19 @@ export type ChangePasswordInput = {
   currentPassword: Scalars['String']['input'];
   /** The new password, 12–128 characters, different from the current one. */
   newPassword: Scalars['String']['input'];
+  /**
+   * Required when the caller has two-factor authentication on (ignored otherwise): the 6-digit code
+   * the authenticator app shows now, or an unused recovery code (`xxxxx-xxxxx`). Each code is
+   * accepted once, across every operation that takes one (verifyMfa included).
+   */
+  totpCode?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** Outcome of changePassword. */
-export type ChangePasswordResult = InvalidCredentials | PasswordChanged | ValidationFailed;
+/**
+ * Outcome of changePassword. InvalidCredentials: the current password is wrong. InvalidMfaCode: the
+ * caller has two-factor authentication on and `totpCode` is missing, wrong or already used.
+ */
+export type ChangePasswordResult = InvalidCredentials | InvalidMfaCode | PasswordChanged | ValidationFailed;
 
 /** A company: the tenant that every piece of data belongs to. */
 export type Company = {
@@ -370,7 +379,10 @@ export type InvalidInvitation = UserError & {
   message: Scalars['String']['output'];
 };
 
-/** The code is wrong or was already used, or the challenge expired or was used up. Nothing was written. */
+/**
+ * The code is wrong, missing or was already used, or the challenge expired or was used up. Nothing
+ * was written.
+ */
 export type InvalidMfaCode = UserError & {
   __typename?: 'InvalidMfaCode';
   /** Always INVALID_CREDENTIALS. */
@@ -601,9 +613,11 @@ export type Mutation = {
    */
   changeMemberRole: ChangeMemberRoleResult;
   /**
-   * Changes the caller's password after checking the current one, and ends every other session of
-   * the caller in every company; the calling session stays signed in. For signed-in people only.
-   * Wrong current passwords count towards the same temporary lockout as failed log-ins.
+   * Changes the caller's password after checking the current one and, when the caller has
+   * two-factor authentication on, a second-factor code (`totpCode`); then ends every other session
+   * of the caller in every company; the calling session stays signed in. For signed-in people only.
+   * Wrong current passwords count towards the same temporary lockout as failed log-ins; wrong codes
+   * towards the same lockout as verifyMfa. On any failure nothing changes.
    */
   changePassword: ChangePasswordResult;
   /** Turns on the pending TOTP secret with a code from it, and returns the recovery codes. People only. */
@@ -615,7 +629,10 @@ export type Mutation = {
   createApiKey: CreateApiKeyResult;
   /** Creates a service account. Requires apikeys:manage, as a person (not an API key). */
   createServiceAccount: CreateServiceAccountResult;
-  /** Turns two-factor authentication off; needs the password and a TOTP or recovery code. People only. */
+  /**
+   * Turns two-factor authentication off; needs the password and a TOTP or recovery code. Ends every
+   * other session of the caller in every company; the calling session stays signed in. People only.
+   */
   disableTotp: DisableTotpResult;
   /**
    * Starts turning on two-factor authentication: a new secret, inactive until confirmTotp. Calling
@@ -1201,11 +1218,16 @@ export type TotpAlreadyEnabled = UserError & {
   message: Scalars['String']['output'];
 };
 
-/** Two-factor authentication was turned off; the secret and the recovery codes are deleted. */
+/**
+ * Two-factor authentication was turned off; the secret and the recovery codes are deleted, and every
+ * other session of the caller, in every company, has ended.
+ */
 export type TotpDisabled = {
   __typename?: 'TotpDisabled';
   /** When it was turned off. */
   disabledAt: Scalars['DateTime']['output'];
+  /** How many other sessions of the caller were ended, across all companies. */
+  otherSessionsRevoked: Scalars['Int']['output'];
 };
 
 /**
@@ -1401,6 +1423,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   ;
   ChangePasswordResult:
     | ( InvalidCredentials )
+    | ( InvalidMfaCode )
     | ( PasswordChanged )
     | ( ValidationFailed )
   ;
@@ -1844,7 +1867,7 @@ export type ChangeMemberRoleResultResolvers<ContextType = SubgraphContext, Paren
 };
 
 export type ChangePasswordResultResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['ChangePasswordResult'] = ResolversParentTypes['ChangePasswordResult']> = {
-  __resolveType: TypeResolveFn<'InvalidCredentials' | 'PasswordChanged' | 'ValidationFailed', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InvalidCredentials' | 'InvalidMfaCode' | 'PasswordChanged' | 'ValidationFailed', ParentType, ContextType>;
 };
 
 export type CompanyResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['Company'] = ResolversParentTypes['Company'], FederationReferenceType extends FederationReferenceTypes['Company'] = FederationReferenceTypes['Company']> = {
@@ -2215,6 +2238,7 @@ export type TotpAlreadyEnabledResolvers<ContextType = SubgraphContext, ParentTyp
 
 export type TotpDisabledResolvers<ContextType = SubgraphContext, ParentType extends ResolversParentTypes['TotpDisabled'] = ResolversParentTypes['TotpDisabled']> = {
   disabledAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  otherSessionsRevoked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

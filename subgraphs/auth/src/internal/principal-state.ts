@@ -5,32 +5,17 @@
 import {
   PRINCIPAL_STATE_TTL_SECONDS,
   principalStateKeys,
-  type ApiKeyState,
-  type CompanyState,
   type Database,
   type Logger,
-  type MembershipState,
   type Redis,
-  type SessionState,
+  type ApiKeyStateAnswer,
+  type TokenStateAnswer,
 } from '@omni/core';
 import { authenticateApiKey } from '../api-keys/authentication.js';
 import { enabledModules, liveModules } from '../company/modules.js';
 import { findCompanyModules, findMembershipState, findSessionState } from './repository.js';
 import type { ApiKeyRequest, PrincipalStateRequest } from './validation.js';
 
-export interface TokenStateAnswer {
-  membership: MembershipState;
-  session: SessionState;
-  company: CompanyState;
-}
-
-export interface ApiKeyStateAnswer {
-  apiKey: ApiKeyState;
-  /** The key's company; null when the key is invalid. */
-  company: CompanyState | null;
-  /** How long the answer may be cached: never past the key's own expiry. */
-  ttlSeconds: number;
-}
 
 export interface PrincipalStateReaderDeps {
   database: Database;

@@ -35,7 +35,7 @@ export const mfaPermissions = {
     InvalidMfaCode: fields(['code', 'message'], isPublic),
     TotpEnrollment: fields(['secret', 'otpauthUri', 'qrCodeDataUrl'], isUser),
     RecoveryCodes: fields(['codes'], isUser),
-    TotpDisabled: fields(['disabledAt'], isUser),
+    TotpDisabled: fields(['disabledAt', 'otherSessionsRevoked'], isUser),
     TotpAlreadyEnabled: fields(['code', 'message'], isUser),
     TotpNotEnrolled: fields(['code', 'message'], isUser),
     TotpNotEnabled: fields(['code', 'message'], isUser),

@@ -23,6 +23,7 @@ export interface RecoveryCodesResult {
 export interface TotpDisabledResult {
   __typename: 'TotpDisabled';
   disabledAt: string;
+  otherSessionsRevoked: number;
 }
 
 type Failure<Name extends string, Code extends ErrorCode> = { __typename: Name; code: Code; message: string };
@@ -37,6 +38,13 @@ export const invalidMfaCode = (): InvalidMfaCodeResult => ({
   __typename: 'InvalidMfaCode',
   code: 'INVALID_CREDENTIALS',
   message: 'The code is wrong or was used already, or the challenge has expired.',
+});
+
+/** changePassword with TOTP on and no code: the same type, telling the client what to ask for. */
+export const mfaCodeRequired = (): InvalidMfaCodeResult => ({
+  __typename: 'InvalidMfaCode',
+  code: 'INVALID_CREDENTIALS',
+  message: 'Two-factor authentication is on: a code from the authenticator app or a recovery code is required.',
 });
 
 /** disableTotp: one answer whether the password or the code was wrong (no password oracle). */

@@ -12,7 +12,7 @@ import type { EmailOutbox } from '../email/outbox.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { PrincipalStatePublisher } from '../principal-state/publisher.js';
 import { findLoginCandidates, findMyCompanyIds } from '../session/repository.js';
-import { publishRevoked, revokeAndRecord } from '../session/revocation.js';
+import { changeAndEndSessionsEverywhere } from '../session/revocation.js';
 import { resetEmail, resetLink } from './email.js';
 import * as repo from './repository.js';
 import * as results from './results.js';
@@ -76,37 +76,39 @@ export class PasswordResetService {
     if (!account?.email) return results.invalidResetToken();
     const passwordHash = await hasher.hash(input.newPassword);
 
-    // The change, with the first company's sessions and audit, commits as one; the other
-    // companies follow, each in its own tenant scope (as changePassword does).
-    const first = account.companyIds[0];
-    const changed = await database.withTenant({ companyId: first ?? NO_COMPANY, userId }, async (tx) => {
-      if (!(await repo.consumeResetToken(tx, parsed.hash, now))) return null;
-      await repo.setPassword(tx, userId, passwordHash, now);
-      await repo.invalidateResetTokens(tx, userId, now);
-      const companyIds = await findMyCompanyIds(tx);
-      return { companyIds, revoked: first ? await this.endSessions(tx, first, userId, client) : [] };
-    });
+    // The change commits with the first company's sessions and audit; the other companies follow,
+    // each in its own tenant scope (session/revocation.ts, as changePassword does).
+    const { result: changed } = await changeAndEndSessionsEverywhere(
+      this.deps,
+      {
+        userId,
+        companyId: account.companyIds[0] ?? NO_COMPANY,
+        reason: 'PASSWORD_CHANGED',
+        actor: { userId },
+        client,
+        recordInCompany: (tx, companyId, revoked) => recordReset(tx, companyId, userId, client, revoked.length),
+      },
+      async (tx) => {
+        if (!(await repo.consumeResetToken(tx, parsed.hash, now))) return false;
+        await repo.setPassword(tx, userId, passwordHash, now);
+        await repo.invalidateResetTokens(tx, userId, now);
+        return true;
+      },
+      (consumed) => consumed,
+    );
     if (!changed) return results.invalidResetToken();
-    const revoked = changed.revoked;
-    for (const companyId of changed.companyIds.filter((id) => id !== first)) {
-      revoked.push(...(await database.withTenant({ companyId, userId }, (tx) => this.endSessions(tx, companyId, userId, client))));
-    }
-    await publishRevoked(this.deps.state, revoked, this.deps.logger);
     await limits.succeed('passwordReset', { account: account.email });
     return results.passwordResetCompleted();
   }
+}
 
-  /** Revokes the user's sessions in the transaction's company and records the reset there. */
-  private async endSessions(tx: TenantTx, companyId: string, userId: string, client: ClientInfo): Promise<string[]> {
-    const actor = { userId };
-    const revoked = await revokeAndRecord(tx, companyId, { userId }, 'PASSWORD_CHANGED', { action: 'SESSION_REVOKED', actor, client });
-    await recordAudit(tx, companyId, {
-      action: 'PASSWORD_RESET',
-      actor,
-      target: { type: 'User', id: userId },
-      client,
-      metadata: { sessionsRevoked: revoked.length },
-    });
-    return revoked;
-  }
+/** Records the reset in one of the user's companies, with how many sessions it ended there. */
+function recordReset(tx: TenantTx, companyId: string, userId: string, client: ClientInfo, sessionsRevoked: number): Promise<void> {
+  return recordAudit(tx, companyId, {
+    action: 'PASSWORD_RESET',
+    actor: { userId },
+    target: { type: 'User', id: userId },
+    client,
+    metadata: { sessionsRevoked },
+  });
 }

@@ -1,16 +1,18 @@
-// changePassword: proves the current password, stores the new hash, and ends every other session
-// of the person, in every company they belong to (RFC 9700: revoke refresh tokens on a password
-// change), so whoever knew the old password loses the sessions it opened. The session making the
-// change stays signed in.
-import { AppError, type Database, type Logger, type RequestContext, type TenantTx, type UserPrincipal } from '@omni/core';
+// changePassword: proves the current password (and, when the person's TOTP is on, the second
+// factor), stores the new hash, and ends every other session of the person, in every company they
+// belong to (RFC 9700: revoke refresh tokens on a password change), so whoever knew the old
+// password loses the sessions it opened. The session making the change stays signed in.
+import { AppError, type Database, type Logger, type RequestContext, type UserPrincipal } from '@omni/core';
 import type { AbuseLimits } from '../abuse/limits.js';
 import { recordAudit } from '../audit/recorder.js';
+import { invalidMfaCode, type InvalidMfaCodeResult } from '../mfa/results.js';
+import type { SecondFactorStepUp, StepUp } from '../mfa/step-up.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { PrincipalStatePublisher } from '../principal-state/publisher.js';
 import { callingPerson } from './person.js';
-import { findMyCompanyIds, findPasswordAccount, replacePasswordHash } from './repository.js';
+import { findPasswordAccount, replacePasswordHash } from './repository.js';
 import type { PasswordChangedResult } from './results.js';
-import { publishRevoked, revokeAndRecord } from './revocation.js';
+import { changeAndEndSessionsEverywhere } from './revocation.js';
 import type { InvalidCredentialsResult } from './service.js';
 import type { ChangePasswordInput } from './validation.js';
 
@@ -18,14 +20,19 @@ export interface PasswordChangeDeps {
   database: Database;
   hasher: PasswordHasher;
   limits: Pick<AbuseLimits, 'check' | 'fail' | 'succeed'>;
+  /** The second factor, required when the person's TOTP is on (mfa/step-up.ts). */
+  secondFactor: Pick<SecondFactorStepUp, 'begin'>;
   state: PrincipalStatePublisher;
   logger: Logger;
 }
 
+/** Thrown inside the transaction to roll back a code it already used up. */
+class PasswordChangedMeanwhile extends Error {}
+
 export class PasswordChangeService {
   constructor(private readonly deps: PasswordChangeDeps) {}
 
-  async change(ctx: RequestContext, input: ChangePasswordInput): Promise<PasswordChangedResult | InvalidCredentialsResult> {
+  async change(ctx: RequestContext, input: ChangePasswordInput): Promise<PasswordChangedResult | InvalidCredentialsResult | InvalidMfaCodeResult> {
     const { hasher, limits } = this.deps;
     const principal = callingPerson(ctx);
     const account = await ctx.db.run((tx) => findPasswordAccount(tx, principal.userId));
@@ -39,47 +46,56 @@ export class PasswordChangeService {
       return invalidCredentials();
     }
     await limits.succeed('logIn', keys);
+    // Then the second factor, as at log-in: with TOTP on, a code is needed and each one tried
+    // counts against the verifyMfa limits. Checked after the password, so a wrong password never
+    // uses up a code.
+    const stepUp = await this.deps.secondFactor.begin(principal, ctx.client, account.totpEnabledAt !== null, input.totpCode);
+    if ('__typename' in stepUp) return stepUp;
     const newHash = await hasher.hash(input.newPassword);
 
-    const here = await ctx.db.run(async (tx) => {
-      // Conditional on the hash just verified: of two concurrent changes, the second finds the
-      // password already changed and is answered like a wrong current password.
-      if (!(await replacePasswordHash(tx, principal.userId, account.passwordHash, newHash))) return null;
-      const revoked = await this.revokeOthers(ctx, principal, principal.companyId)(tx);
-      await recordAudit(tx, principal.companyId, {
-        action: 'PASSWORD_CHANGED',
-        actor: principal,
-        target: { type: 'User', id: principal.userId },
-        client: ctx.client,
-      });
-      return revoked;
+    const outcome = await this.commit(ctx, principal, stepUp, account.passwordHash, newHash).catch((error: unknown) => {
+      if (error instanceof PasswordChangedMeanwhile) return null;
+      throw error;
     });
-    if (!here) return invalidCredentials();
-    const revoked = [...here, ...(await this.revokeInOtherCompanies(ctx, principal))];
-    await publishRevoked(this.deps.state, revoked, this.deps.logger);
-    return { __typename: 'PasswordChanged', ok: true, otherSessionsRevoked: revoked.length };
-  }
-
-  /**
-   * After the new password is committed (no session can be opened with the old one any more),
-   * each other company in its own tenant scope.
-   */
-  private async revokeInOtherCompanies(ctx: RequestContext, principal: UserPrincipal): Promise<string[]> {
-    const companyIds = await ctx.db.run((tx) => findMyCompanyIds(tx));
-    const revoked: string[] = [];
-    for (const companyId of companyIds.filter((id) => id !== principal.companyId)) {
-      revoked.push(...(await this.deps.database.withTenant({ companyId, userId: principal.userId }, this.revokeOthers(ctx, principal, companyId))));
+    if (!outcome) return invalidCredentials();
+    if (outcome.result === 'wrongCode') {
+      await stepUp.failed();
+      return invalidMfaCode();
     }
-    return revoked;
+    await stepUp.succeeded();
+    return { __typename: 'PasswordChanged', ok: true, otherSessionsRevoked: outcome.revoked.length };
   }
 
-  private revokeOthers(ctx: RequestContext, principal: UserPrincipal, companyId: string) {
-    return (tx: TenantTx) =>
-      revokeAndRecord(tx, companyId, { userId: principal.userId, exceptId: principal.sessionId }, 'PASSWORD_CHANGED', {
-        action: 'SESSION_REVOKED',
-        actor: principal,
-        client: ctx.client,
-      });
+  /** Stores the new hash and ends the person's other sessions everywhere (revocation.ts). */
+  private commit(ctx: RequestContext, principal: UserPrincipal, stepUp: StepUp, currentHash: string, newHash: string) {
+    const ending = {
+      userId: principal.userId,
+      companyId: principal.companyId,
+      keepSessionId: principal.sessionId,
+      reason: 'PASSWORD_CHANGED',
+      actor: principal,
+      client: ctx.client,
+    } as const;
+    return changeAndEndSessionsEverywhere(
+      this.deps,
+      ending,
+      async (tx) => {
+        // The code is used up in the same transaction as the change: both commit, or neither.
+        if (!(await stepUp.prove(tx))) return 'wrongCode' as const;
+        // Conditional on the hash just verified: of two concurrent changes, the second finds the
+        // password already changed and is answered like a wrong current password (rolled back,
+        // so a recovery code it used stays usable).
+        if (!(await replacePasswordHash(tx, principal.userId, currentHash, newHash))) throw new PasswordChangedMeanwhile();
+        await recordAudit(tx, principal.companyId, {
+          action: 'PASSWORD_CHANGED',
+          actor: principal,
+          target: { type: 'User', id: principal.userId },
+          client: ctx.client,
+        });
+        return 'changed' as const;
+      },
+      (result) => result === 'changed',
+    );
   }
 }
 

@@ -128,9 +128,9 @@ export async function findMyCompanyIds(tx: TenantTx): Promise<string[]> {
   return rows.map((r) => r.company_id);
 }
 
-/** The user's email and password hash (read for the user itself only). */
-export function findPasswordAccount(tx: TenantTx, userId: string): Promise<{ email: string; passwordHash: string } | null> {
-  return tx.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
+/** The user's email, password hash and whether TOTP is on (read for the user itself only). */
+export function findPasswordAccount(tx: TenantTx, userId: string): Promise<{ email: string; passwordHash: string; totpEnabledAt: Date | null } | null> {
+  return tx.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true, totpEnabledAt: true } });
 }
 
 /**

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { PASSWORD_MIN_LENGTH } from '../account/validation.js';
 import { email, PASSWORD_MAX_LENGTH } from '../common/fields.js';
+import { secondFactorCode } from '../mfa/validation.js';
 
 const password = z
   .string()
@@ -35,6 +36,8 @@ export const changePasswordInputSchema = z
       .string()
       .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
       .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+    /** Needed when the caller's TOTP is on; GraphQL may send null for "none". */
+    totpCode: secondFactorCode.nullish().transform((code) => code ?? undefined),
   })
   .refine((input) => input.newPassword !== input.currentPassword, {
     path: ['newPassword'],
