@@ -64,10 +64,12 @@ export async function mailTo(auth: AuthHarness, recipient: string, since: Date):
 
 /** Waits for the `count`-th reset mail to `recipient` and returns the tokens of all of them, oldest first. */
 export async function resetTokensFromMailbox(auth: AuthHarness, recipient: string, since: Date, count = 1): Promise<string[]> {
+  // Any auth process of the test run may deliver the mail; if the one that took the job stops
+  // mid-delivery, BullMQ hands the stalled job to another worker after its 30 s lock.
   const messages = await waitFor(async () => {
     const found = await mailTo(auth, recipient, since);
     return found.length >= count ? found : undefined;
-  });
+  }, 45_000);
   return messages.map((m) => {
     const link = /(\S+\/reset-password\?token=\S+)/.exec(m.text)?.[1];
     if (!link) throw new Error(`no reset link in: ${m.text}`);
