@@ -3,11 +3,12 @@
 // within seconds; see subgraphs/auth/src/keys/policy.ts for when a key signs, is published and is
 // retired. Rotation: `rotate`, then nothing else — the new key signs after the propagation delay
 // and the old one is retired automatically once no token it signed can still be valid.
-import { ConfigError, createDatabase, loadConfig, loadDatabaseConfig, type PrismaClient } from '@omni/core';
+import { ConfigError, createDatabase, loadConfig, loadDatabaseConfig, loadDataEncryptionKey, SecretBox, type PrismaClient } from '@omni/core';
 import { keyStatus, newestFirst, type KeyTimings } from '../subgraphs/auth/src/keys/policy.js';
 import { findAllKeys, insertSigningKey, retireKeys } from '../subgraphs/auth/src/keys/repository.js';
 import { generateSigningKey, keyTimings } from '../subgraphs/auth/src/keys/signing-keys.js';
 import { isMainModule, runCommand } from './db/cli.js';
+import { storedDevSecret } from './lib/dev-secrets.js';
 import { assertReachable, firstLine } from './db/connection.js';
 
 const USAGE = 'usage: pnpm auth:keys list | rotate | retire <kid>';
@@ -24,10 +25,24 @@ function accessTokenTtlSeconds(): number {
   }
 }
 
+/**
+ * The key that seals private halves: DATA_ENCRYPTION_KEY, or on a developer machine the one
+ * `pnpm dev` generated. Only `rotate` needs it.
+ */
+function secretBox(): SecretBox {
+  const devKey = storedDevSecret('data-encryption-key');
+  const env = { ...process.env, DATA_ENCRYPTION_KEY: process.env['DATA_ENCRYPTION_KEY'] ?? devKey };
+  try {
+    return new SecretBox(loadDataEncryptionKey(env));
+  } catch (error) {
+    throw error instanceof ConfigError ? new KeyCommandError(`DATA_ENCRYPTION_KEY: ${error.issues.join('; ')}`) : error;
+  }
+}
+
 export async function runKeyCommand(prisma: PrismaClient, args: string[], timings: KeyTimings, out: (line: string) => void): Promise<void> {
   const [command, kid, ...extra] = args;
   if (command === 'list' && kid === undefined) return list(prisma, timings, out);
-  if (command === 'rotate' && kid === undefined) return rotate(prisma, timings, out);
+  if (command === 'rotate' && kid === undefined) return rotate(prisma, secretBox(), timings, out);
   if (command === 'retire' && kid !== undefined && extra.length === 0) return retire(prisma, kid, timings, out);
   throw new KeyCommandError(USAGE);
 }
@@ -39,8 +54,8 @@ async function list(prisma: PrismaClient, timings: KeyTimings, out: (line: strin
   for (const line of table([['KID', 'STATUS', 'ALG', 'CREATED', 'RETIRED'], ...rows])) out(line);
 }
 
-async function rotate(prisma: PrismaClient, timings: KeyTimings, out: (line: string) => void): Promise<void> {
-  const key = await insertSigningKey(prisma, await generateSigningKey());
+async function rotate(prisma: PrismaClient, box: SecretBox, timings: KeyTimings, out: (line: string) => void): Promise<void> {
+  const key = await insertSigningKey(prisma, box, await generateSigningKey());
   const signsFrom = new Date(key.createdAt.getTime() + timings.propagationDelayMs);
   out(`created key ${key.kid}: published now, signs new tokens from ${iso(signsFrom)}`);
 }

@@ -1,26 +1,14 @@
 // `pnpm dev`: the whole platform on this machine. Prepares the database (roles, migrations),
 // starts every subgraph listed in supergraph.yaml and the gateway, seeds the demo tenant
 // (idempotent) and prints what is where. Ctrl-C stops everything gracefully.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../packages/core/src/config/config.js';
 import { setupDatabase } from './db/setup.js';
 import { migrateDatabase } from './db/migrate.js';
+import { devSecret } from './lib/dev-secrets.js';
 import { startTsProcess, waitForReady, type StartedProcess } from './lib/processes.js';
-import { listSubgraphs, ROOT } from './lib/subgraphs.js';
+import { listSubgraphs } from './lib/subgraphs.js';
 import { seedDemo, DEMO } from '../prisma/seed.js';
 import { resolveMailboxDir } from '../subgraphs/auth/src/email/mailbox.js';
-
-/** A per-machine secret of 32 random bytes, kept in .omni/ across restarts of `pnpm dev`. */
-function devSecret(name: string): string {
-  const dir = `${ROOT}/.omni`;
-  const file = `${dir}/${name}`;
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-  }
-  return readFileSync(file, 'utf8').trim();
-}
 
 async function main() {
   const env: NodeJS.ProcessEnv = {

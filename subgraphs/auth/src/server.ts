@@ -7,6 +7,7 @@ import {
   createLogger,
   createRedis,
   createSubgraphServer,
+  SecretBox,
   loadSubgraphTypeDefs,
   stopOnSignals,
   type Config,
@@ -74,7 +75,7 @@ export async function createAuthSubgraph(config: Config, deps: AuthSubgraphDeps 
   // Outbox, relay and send-email worker; started with the server, stopped before the database.
   const email = new EmailDelivery(config, { database, logger }, deps.email);
   try {
-    const keys = new SigningKeys(database.prisma, { accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds, ...deps.keys }, logger);
+    const keys = new SigningKeys(database.prisma, new SecretBox(config.dataEncryptionKey), { accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds, ...deps.keys }, logger);
     await keys.start();
     const hasher = new PasswordHasher(deps.hashing);
     await hasher.prepare();

@@ -17,7 +17,14 @@ const databaseSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
-const schema = databaseSchema.extend({
+const dataKeySchema = z.object({
+  /** 32 random bytes, base64: encrypts secrets at rest (TOTP secrets, signing keys, queued mail). */
+  DATA_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
+});
+
+const schema = databaseSchema.extend(dataKeySchema.shape).extend({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
@@ -25,10 +32,6 @@ const schema = databaseSchema.extend({
   /** Shared secret the gateway signs internal contexts with (HS256, at least 32 characters). */
   INTERNAL_CONTEXT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   INTERNAL_CONTEXT_TTL_SECONDS: z.coerce.number().int().min(5).max(300).default(60),
-  /** 32 random bytes, base64: encrypts secrets at rest (TOTP secrets, queued email bodies). */
-  DATA_ENCRYPTION_KEY: z
-    .string()
-    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
 
   /** Where links in emails point (the web app). */
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
@@ -149,6 +152,11 @@ function databaseConfig(env: z.infer<typeof databaseSchema>): Config['database']
 /** Only the database settings: for the database tools, which need no service secrets. */
 export function loadDatabaseConfig(source: NodeJS.ProcessEnv = process.env): Pick<Config, 'database'> {
   return { database: databaseConfig(parse(databaseSchema, source)) };
+}
+
+/** Only the data encryption key: for tools that handle secrets at rest (pnpm auth:keys). */
+export function loadDataEncryptionKey(source: NodeJS.ProcessEnv = process.env): Buffer {
+  return Buffer.from(parse(dataKeySchema, source).DATA_ENCRYPTION_KEY, 'base64');
 }
 
 /** Parses the environment; throws ConfigError naming every bad variable. */

@@ -1,6 +1,8 @@
 // The only Prisma access for signing keys. SigningKey is a global table (keys are not a tenant's),
-// so these run on the plain client, outside any tenant transaction.
-import type { Prisma, PrismaClient } from '@omni/core';
+// so these run on the plain client, outside any tenant transaction. Private halves are stored
+// sealed with the platform's data key ({ sealed: "v1.…" }); rows written before that are read as
+// they are.
+import type { Prisma, PrismaClient, SecretBox } from '@omni/core';
 
 export interface StoredKey {
   kid: string;
@@ -18,12 +20,19 @@ export interface NewSigningKey {
   privateJwk: Prisma.InputJsonObject;
 }
 
-/** Keys that may still sign or verify: not retired, or retired after `retiredAfter`. */
-export function findLiveKeys(prisma: PrismaClient, retiredAfter: Date): Promise<StoredKey[]> {
-  return prisma.signingKey.findMany({
+/** Keys that may still sign or verify: not retired, or retired after `retiredAfter`; private halves opened. */
+export async function findLiveKeys(prisma: PrismaClient, box: SecretBox, retiredAfter: Date): Promise<StoredKey[]> {
+  const rows = await prisma.signingKey.findMany({
     where: { OR: [{ retiredAt: null }, { retiredAt: { gt: retiredAfter } }] },
     orderBy: [{ createdAt: 'desc' }, { kid: 'desc' }],
   });
+  return rows.map((row) => ({ ...row, privateJwk: openPrivateJwk(box, row.privateJwk) }));
+}
+
+/** The private JWK of a stored row: sealed rows are opened, rows from before sealing read as they are. */
+export function openPrivateJwk(box: SecretBox, stored: Prisma.JsonValue): Prisma.JsonValue {
+  const sealed = typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? stored['sealed'] : undefined;
+  return typeof sealed === 'string' ? (JSON.parse(box.decrypt(sealed)) as Prisma.JsonValue) : stored;
 }
 
 /** Every key ever created, without private halves (the key command's listing). */
@@ -34,8 +43,9 @@ export function findAllKeys(prisma: PrismaClient): Promise<Array<{ kid: string; 
   });
 }
 
-export async function insertSigningKey(prisma: PrismaClient, key: NewSigningKey): Promise<{ kid: string; createdAt: Date }> {
-  return prisma.signingKey.create({ data: key, select: { kid: true, createdAt: true } });
+export async function insertSigningKey(prisma: PrismaClient, box: SecretBox, key: NewSigningKey): Promise<{ kid: string; createdAt: Date }> {
+  const data = { ...key, privateJwk: { sealed: box.encrypt(JSON.stringify(key.privateJwk)) } };
+  return prisma.signingKey.create({ data, select: { kid: true, createdAt: true } });
 }
 
 /**

@@ -1,10 +1,10 @@
-// Access-token signing keys (EdDSA over Ed25519). The private halves live in the SigningKey table
-// so every replica signs with the same key; the public halves are published as the JWKS, which
+// Access-token signing keys (EdDSA over Ed25519). The private halves live in the SigningKey table,
+// sealed with the data key, so every replica signs with the same key; the public halves are published as the JWKS, which
 // the gateway uses to verify tokens. Keys are re-read from the database periodically, so a key
 // created by `pnpm auth:keys rotate` is picked up by running processes without a restart; which
 // key signs, is published or gets retired is decided by policy.ts.
 import { importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
-import type { Logger, PrismaClient } from '@omni/core';
+import type { Logger, PrismaClient, SecretBox } from '@omni/core';
 import { chooseSigner, isPublished, keysToRetire, type KeyTimings } from './policy.js';
 import { generateSigningKey, SIGNING_ALGORITHM } from './key-pair.js';
 import { findLiveKeys, insertSigningKey, retireKeys, type StoredKey } from './repository.js';
@@ -47,6 +47,8 @@ export class SigningKeys {
 
   constructor(
     private readonly prisma: PrismaClient,
+    /** Seals and opens the private halves stored in the database. */
+    private readonly box: SecretBox,
     settings: SigningKeySettings,
     private readonly logger?: Logger,
   ) {
@@ -111,23 +113,23 @@ export class SigningKeys {
 
   /** Adds a new key; it is published at once and signs after the propagation delay. */
   async rotate(): Promise<{ kid: string; createdAt: Date }> {
-    const created = await insertSigningKey(this.prisma, await generateSigningKey());
+    const created = await insertSigningKey(this.prisma, this.box, await generateSigningKey());
     await this.reload();
     return created;
   }
 
   private async read(): Promise<void> {
     const retiredAfter = () => new Date(Date.now() - this.timings.retentionMs);
-    let rows = await findLiveKeys(this.prisma, retiredAfter());
+    let rows = await findLiveKeys(this.prisma, this.box, retiredAfter());
     if (!rows.some((row) => row.retiredAt === null)) {
-      await insertSigningKey(this.prisma, await generateSigningKey());
-      rows = await findLiveKeys(this.prisma, retiredAfter());
+      await insertSigningKey(this.prisma, this.box, await generateSigningKey());
+      rows = await findLiveKeys(this.prisma, this.box, retiredAfter());
     }
     const done = keysToRetire(rows, new Date(), this.timings);
     if (done.length > 0) {
       await retireKeys(this.prisma, done.map((k) => k.kid));
       this.logger?.info({ kids: done.map((k) => k.kid) }, 'retired signing keys');
-      rows = await findLiveKeys(this.prisma, retiredAfter());
+      rows = await findLiveKeys(this.prisma, this.box, retiredAfter());
     }
     this.keys = await Promise.all(rows.map((row) => this.withPrivateKey(row)));
     this.loadedAt = Date.now();
