@@ -5,6 +5,7 @@ export * from './errors/errors.js';
 export * from './identity/principal.js';
 export * from './identity/permissions.js';
 export * from './identity/principal-state.js';
+export * from './identity/scoped-token.js';
 export * from './identity/internal-context.js';
 export * from './context/context.js';
 export * from './permissions/rules.js';

@@ -2,7 +2,7 @@
 // a tight policy, so the budgets of other tests are never touched.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { createScopedToken } from '../src/common/scoped-token.js';
+import { createScopedToken } from '@omni/core';
 import { startAuth } from './harness.js';
 import { ACCEPT } from './invitations-fixtures.js';
 import { resultOf } from './members-fixtures.js';

@@ -1,9 +1,8 @@
 // acceptInvitation: new and existing accounts, the one answer for every unusable link, single use
 // under concurrency, and nothing written whenever the answer is not a session.
 import { randomUUID } from 'node:crypto';
-import { principalStateKeys } from '@omni/core';
+import { createScopedToken, principalStateKeys } from '@omni/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createScopedToken } from '../src/common/scoped-token.js';
 import { callLogIn, principalFrom, startAuth, verifyAccessToken, type AuthHarness } from './harness.js';
 import { ACCEPT, invite } from './invitations-fixtures.js';
 import { companyWith, invitationTokenFor, LiveState, membershipOf, resultOf, uniqueEmail, type CompanyFixture } from './members-fixtures.js';

@@ -3,7 +3,7 @@
 // every bad input is refused with a typed result that changes nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createScopedToken } from '../src/common/scoped-token.js';
+import { createScopedToken } from '@omni/core';
 import { callLogIn, signUp, startAuth, type AuthHarness } from './harness.js';
 import { requestReset, resetPassword, resetTokensFromMailbox, resultOf } from './password-reset-fixtures.js';
 import { auditOf, sha256 } from './session-fixtures.js';

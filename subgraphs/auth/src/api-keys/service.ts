@@ -2,20 +2,10 @@
 // holds; the key is returned once and only its SHA-256 is stored; every change is audited in the
 // same transaction; a revocation reaches the gateway (principal state) right after commit.
 import { randomUUID } from 'node:crypto';
-import {
-  byKeys,
-  isUniqueViolation,
-  permissionsOf,
-  requirePrincipal,
-  toConnection,
-  type Connection,
-  type Permission,
-  type RequestContext,
-} from '@omni/core';
+import { byKeys, type Connection, createScopedToken, isUniqueViolation, type Permission, permissionsOf, type RequestContext, requirePrincipal, toConnection } from '@omni/core';
 import { recordAudit } from '../audit/recorder.js';
 import { publishAfterCommit } from '../common/after-commit.js';
 import type { PageArgs } from '../common/page-args.js';
-import { createScopedToken } from '../common/scoped-token.js';
 import type { PrincipalStatePublisher } from '../principal-state/publisher.js';
 import {
   API_KEYS_PER_ACCOUNT,

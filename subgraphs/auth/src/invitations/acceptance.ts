@@ -4,13 +4,12 @@
 // conditional UPDATE first, so it is used once even under concurrency, and everything (account,
 // membership, session, audit) commits together or not at all.
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation, violatedConstraint, type Database, type RequestContext, type TenantTx } from '@omni/core';
+import { type Database, hashScopedToken, isUniqueViolation, parseScopedToken, type RequestContext, type TenantTx, violatedConstraint } from '@omni/core';
 import { findCompaniesByIds, findUsersByIds } from '../account/repository.js';
 import type { AbuseLimits } from '../abuse/limits.js';
 import { recordAudit } from '../audit/recorder.js';
 import { publishAfterCommit } from '../common/after-commit.js';
 import type { ValidationFailedResult } from '../common/input.js';
-import { hashScopedToken, parseScopedToken } from '../common/scoped-token.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { PrincipalStatePublisher } from '../principal-state/publisher.js';
 import type { AuthPayloadResult, SessionService } from '../session/service.js';

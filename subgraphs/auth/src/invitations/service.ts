@@ -2,10 +2,9 @@
 // goes into the outbox email only (in the same transaction as the invitation, so a rolled-back
 // invitation sends nothing); the inviter, the API, the logs and the audit log never see it.
 import { randomUUID } from 'node:crypto';
-import { actingUserId, AppError, hasPermission, requirePrincipal, toConnection, type Connection, type RequestContext } from '@omni/core';
+import { actingUserId, AppError, type Connection, createScopedToken, hasPermission, type RequestContext, requirePrincipal, toConnection } from '@omni/core';
 import { recordAudit } from '../audit/recorder.js';
 import { parsePageArgs } from '../common/page-args.js';
-import { createScopedToken } from '../common/scoped-token.js';
 import type { EmailOutbox } from '../email/outbox.js';
 import { invitationEmail } from './email.js';
 import {

@@ -4,10 +4,9 @@
 // SHA-256 is stored) that expires after 30 minutes. A reset ends every session of the user in
 // every company, because whoever knew the old password may hold one.
 import { randomUUID } from 'node:crypto';
-import type { ClientInfo, Database, Logger, TenantTx } from '@omni/core';
+import { type ClientInfo, createScopedToken, type Database, type Logger, parseScopedToken, type TenantTx } from '@omni/core';
 import type { AbuseLimits } from '../abuse/limits.js';
 import { recordAudit } from '../audit/recorder.js';
-import { createScopedToken, parseScopedToken } from '../common/scoped-token.js';
 import type { EmailOutbox } from '../email/outbox.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { PrincipalStatePublisher } from '../principal-state/publisher.js';

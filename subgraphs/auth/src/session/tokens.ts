@@ -1,12 +1,11 @@
 // The tokens a session hands out. Access tokens are JWTs (RFC 9068 `at+jwt`) signed with the
 // current EdDSA key; verifiers pin the algorithm, issuer, audience and typ. Refresh tokens are
-// opaque `omr_` scoped tokens (common/scoped-token.ts): they carry the session's company id, so
+// opaque `omr_` scoped tokens (packages/core identity/scoped-token.ts): they carry the session's company id, so
 // the token can be found under row-level security before the caller is known; only their SHA-256
 // is stored, so a database leak yields no usable token.
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { Config, Role } from '@omni/core';
-import { createScopedToken, parseScopedToken, type ScopedToken } from '../common/scoped-token.js';
+import { type Config, createScopedToken, parseScopedToken, type Role, type ScopedToken } from '@omni/core';
 import { SIGNING_ALGORITHM, type SigningKeys } from '../keys/signing-keys.js';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

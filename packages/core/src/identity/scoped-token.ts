@@ -1,10 +1,10 @@
 // Opaque bearer secrets that carry the id scoping their lookup. Row-level security hides every
 // tenant row until the tenant (or user) is known, so a token presented by an anonymous caller must
-// say which scope to search: prefix + base64url(scope uuid bytes… + 32 random bytes). Only the
+// say which scope to search (the gateway reads API keys the same way): prefix + base64url(scope uuid bytes… + 32 random bytes). Only the
 // SHA-256 hex of the whole token is stored, so a database leak yields no usable token.
 import { createHash, randomBytes } from 'node:crypto';
 
-/** The prefixes the Auth module hands out; the prefix says what a leaked secret is. */
+/** The prefixes Auth hands out; the prefix says what a leaked secret is. */
 export type ScopedTokenPrefix = 'omr_' | 'omp_' | 'omi_' | 'omk_';
 
 const UUID_BYTES = 16;
